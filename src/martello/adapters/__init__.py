@@ -1,0 +1,1 @@
+"""Adapters: the kernel's ports implemented on real engines (SQLite, PostgreSQL, NATS)."""

@@ -1,0 +1,185 @@
+"""A SQLite database driven from asyncio: one writer thread, a few reader threads.
+
+Writes are queued to the single writer thread, which takes every job waiting in the queue and
+commits them in one transaction (group commit): under concurrency many callers share one fsync.
+Each job runs inside its own savepoint, so one job's failure rolls back only that job. A caller's
+future resolves only after the transaction holding its job has committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+SYNCHRONOUS_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+
+@dataclass(slots=True)
+class _Job:
+    fn: Callable[[sqlite3.Connection], Any]
+    future: asyncio.Future[Any]
+    loop: asyncio.AbstractEventLoop
+
+
+def _resolve(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+class CommitSignal:
+    """Lets coroutines wait for the next commit made by another thread."""
+
+    def __init__(self) -> None:
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self._lock = threading.Lock()
+
+    def notify(self) -> None:
+        with self._lock:
+            waiters, self._waiters = self._waiters, []
+        for loop, future in waiters:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(_resolve, future, None, None)
+
+    async def wait(self, timeout: float) -> None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._lock:
+            self._waiters.append((loop, future))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(future, timeout)
+
+
+class SqliteDatabase:
+    max_batch = 256
+
+    def __init__(self, path: str | Path, *, synchronous: str = "NORMAL", readers: int = 3) -> None:
+        if synchronous.upper() not in SYNCHRONOUS_MODES:
+            raise ValueError(f"synchronous must be one of {SYNCHRONOUS_MODES}")
+        self.path = Path(path)
+        self.synchronous = synchronous.upper()
+        self.committed = CommitSignal()
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._local = threading.local()
+        self._readers = ThreadPoolExecutor(max_workers=readers, thread_name_prefix=f"sqlite-read:{self.path.stem}")
+        self._reader_connections: list[sqlite3.Connection] = []
+        self._writer: threading.Thread | None = None
+        self._closed = False
+
+    def connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, cached_statements=256)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(f"PRAGMA synchronous={self.synchronous}")
+        connection.execute("PRAGMA busy_timeout=10000")
+        return connection
+
+    def open(self) -> None:
+        if self._writer is None:
+            connection = self.connect()  # fail here, in the caller, if the file cannot be opened
+            self._writer = threading.Thread(
+                target=self._write_loop, args=(connection,), name=f"sqlite-write:{self.path.stem}", daemon=True
+            )
+            self._writer.start()
+
+    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        if self._closed:
+            raise RuntimeError(f"database {self.path} is closed")
+        self.open()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._jobs.put(_Job(fn, future, loop))
+        return await future
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, self._read, fn)
+
+    def read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        return self._read(fn)
+
+    def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self.connect()
+            self._reader_connections.append(connection)
+        connection.execute("BEGIN")
+        try:
+            return fn(connection)
+        finally:
+            connection.execute("ROLLBACK")
+
+    def _write_loop(self, connection: sqlite3.Connection) -> None:
+        jobs = self._jobs
+        while True:
+            job = jobs.get()
+            if job is None:
+                break
+            batch = [job]
+            stop = False
+            while len(batch) < self.max_batch:
+                try:
+                    more = jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                batch.append(more)
+            self._commit(connection, batch)
+            if stop:
+                break
+        connection.close()
+
+    def _commit(self, connection: sqlite3.Connection, batch: list[_Job]) -> None:
+        outcomes: list[tuple[Any, BaseException | None]] = []
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            if len(batch) == 1:
+                outcomes.append((batch[0].fn(connection), None))
+            else:
+                for job in batch:
+                    connection.execute("SAVEPOINT job")
+                    try:
+                        outcomes.append((job.fn(connection), None))
+                        connection.execute("RELEASE job")
+                    except Exception as error:
+                        connection.execute("ROLLBACK TO job")
+                        connection.execute("RELEASE job")
+                        outcomes.append((None, error))
+            connection.execute("COMMIT")
+        except BaseException as error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            if len(batch) == 1 or len(outcomes) < len(batch):
+                outcomes = [(None, error)] * len(batch)  # nothing was committed
+            else:
+                outcomes = [(None, error) if failure is None else (None, failure) for _, failure in outcomes]
+        for job, (result, error) in zip(batch, outcomes, strict=True):
+            if not job.loop.is_closed():
+                job.loop.call_soon_threadsafe(_resolve, job.future, result, error)
+        self.committed.notify()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._writer is not None:
+            self._jobs.put(None)
+            self._writer.join()
+        self._readers.shutdown(wait=True)
+        for connection in self._reader_connections:
+            connection.close()

@@ -1,0 +1,75 @@
+"""Integration messaging between modules: the bus port and the in-process bus of the monolith."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from martello.kernel.envelope import Envelope
+from martello.kernel.events import Event
+
+log = logging.getLogger("martello.bus")
+
+MessageHandler = Callable[[Envelope[Event]], Awaitable[None]]
+
+
+class MessageBus(Protocol):
+    async def publish(self, messages: Sequence[Envelope[Event]]) -> None:
+        """Deliver (or durably hand over) the messages; raise if that failed, so the outbox retries."""
+        ...
+
+    def subscribe(self, consumer: str, types: Collection[str], handler: MessageHandler) -> None:
+        """Route messages of `types` to `handler`. Replicas of one consumer share its messages."""
+        ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Subscription:
+    consumer: str
+    types: frozenset[str]
+    handler: MessageHandler
+
+
+class InProcessBus:
+    """Delivers each message to every subscribed consumer before `publish` returns.
+
+    The outbox deletes a message only after `publish` returned, so a crash mid-delivery means the
+    message is delivered again on restart; consumers make that harmless with their inbox.
+    """
+
+    def __init__(self, retries: int = 3) -> None:
+        self._subscriptions: list[_Subscription] = []
+        self._retries = retries
+
+    def subscribe(self, consumer: str, types: Collection[str], handler: MessageHandler) -> None:
+        self._subscriptions.append(_Subscription(consumer, frozenset(types), handler))
+
+    async def publish(self, messages: Sequence[Envelope[Event]]) -> None:
+        for message in messages:
+            for subscription in self._subscriptions:
+                if message.type in subscription.types:
+                    await self._deliver(subscription, message)
+
+    async def _deliver(self, subscription: _Subscription, message: Envelope[Event]) -> None:
+        for attempt in range(1, self._retries + 1):
+            try:
+                await subscription.handler(message)
+                return
+            except Exception:
+                if attempt == self._retries:
+                    raise
+                log.warning("%s failed on %s (attempt %d); retrying", subscription.consumer, message.type, attempt)
+                await asyncio.sleep(0.05 * attempt)
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass

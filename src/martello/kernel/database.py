@@ -1,0 +1,50 @@
+"""The storage a module owns: transactions over its tables, whatever the engine.
+
+Module code writes portable SQL with `?` placeholders; adapters translate where needed.
+A `write` function runs inside one transaction: everything it does commits together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Cursor(Protocol):
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Transaction(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Cursor: ...
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]], /) -> Cursor: ...
+
+
+class Database(Protocol):
+    async def write(self, fn: Callable[[Transaction], T]) -> T:
+        """Run `fn` in a write transaction and commit it (roll back if it raises)."""
+        ...
+
+    async def read(self, fn: Callable[[Transaction], T]) -> T:
+        """Run `fn` against a consistent read-only view."""
+        ...
+
+
+INBOX_DDL = (
+    "CREATE TABLE IF NOT EXISTS inbox ("
+    " consumer TEXT NOT NULL, message_id TEXT NOT NULL, PRIMARY KEY (consumer, message_id))"
+)
+
+
+def mark_handled(tx: Transaction, consumer: str, message_id: str) -> bool:
+    """Record that `consumer` handled `message_id`; False if it already had (then do nothing)."""
+    cursor = tx.execute(
+        "INSERT INTO inbox (consumer, message_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (consumer, message_id)
+    )
+    return cursor.rowcount == 1

@@ -1,0 +1,82 @@
+"""A bounded context as the runtime sees it: a composition root with a lifecycle.
+
+Each module subclasses `Module` in its own `module.py`, wiring its repositories, handlers,
+projections, subscriptions and HTTP routes to the adapters it is given in a `ModuleContext`.
+The module never learns which topology (embedded or distributed) it runs in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
+
+from martello.kernel.bus import MessageBus
+from martello.kernel.clock import Clock, SystemClock
+from martello.kernel.database import INBOX_DDL, Database
+from martello.kernel.dispatch import CommandBus, QueryBus
+from martello.kernel.outbox import Outbox, OutboxRelay
+from martello.kernel.projection import Projection, ProjectionRunner
+from martello.kernel.store import EventStore
+
+log = logging.getLogger("martello.module")
+
+
+class ModuleStore(EventStore, Outbox, Protocol):
+    """An event store that also keeps the module's outbox (they commit together)."""
+
+
+@dataclass
+class ModuleContext:
+    name: str
+    store: ModuleStore
+    database: Database
+    bus: MessageBus
+    clock: Clock = field(default_factory=SystemClock)
+    settings: Mapping[str, str] = field(default_factory=dict)
+
+
+class Module:
+    name: ClassVar[str]
+
+    def __init__(self, context: ModuleContext) -> None:
+        self.context = context
+        self.commands = CommandBus()
+        self.queries = QueryBus()
+        self.projections: dict[str, ProjectionRunner] = {}
+        self.relay = OutboxRelay(context.store, context.bus)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def add_projection(self, projection: Projection) -> ProjectionRunner:
+        runner = ProjectionRunner(projection, self.context.store, self.context.database)
+        self.projections[projection.name] = runner
+        return runner
+
+    def routes(self) -> Sequence[object]:
+        """HTTP routers to mount (framework objects the kernel does not look into)."""
+        return ()
+
+    async def init(self) -> None:
+        """Create the module's tables and bring its projections up to date."""
+        await self.context.database.write(lambda tx: tx.execute(INBOX_DDL))
+        for runner in self.projections.values():
+            await runner.setup()
+            await runner.catch_up()
+
+    async def start(self) -> None:
+        """Start the background work: projection runners and the outbox relay."""
+        for runner in self.projections.values():
+            self._tasks.append(asyncio.create_task(runner.run(), name=f"{self.name}:{runner.name}"))
+        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}:outbox"))
+
+    async def stop(self) -> None:
+        """Stop background work between batches: every batch is one transaction, so nothing is half-written."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    def projection_positions(self) -> Mapping[str, int]:
+        return {name: runner.position for name, runner in self.projections.items()}

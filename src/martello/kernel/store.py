@@ -1,0 +1,91 @@
+"""The event store port. Adapters (SQLite, PostgreSQL) implement it and pass `tests/contracts`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from martello.kernel.envelope import Envelope, MessageContext
+from martello.kernel.events import Event
+
+NEW_STREAM = 0
+"""Expected version of a stream that must not exist yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    stream_id: str
+    stream_version: int
+    """The stream's version after the append."""
+    position: int
+    """The global position of the last event appended."""
+    envelopes: tuple[Envelope[Event], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    stream_id: str
+    version: int
+    schema: int
+    state: dict[str, Any]
+
+
+class EventStore(Protocol):
+    """An append-only log of events, grouped in streams and totally ordered by global position.
+
+    Guarantees every adapter gives (checked by the contract suite):
+    - `append` is atomic: all events, outbox messages and the inbox mark are stored, or none;
+    - `expected_version` guards it: `ConcurrencyError` when the stream is not at that version
+      (`None` skips the check);
+    - positions grow in commit order as seen by readers: a follower reading `read_all(after=n)`
+      never later finds a committed event at a position <= n that it did not see.
+    """
+
+    async def append(
+        self,
+        stream_id: str,
+        events: Sequence[Event],
+        context: MessageContext,
+        *,
+        expected_version: int | None,
+        outbox: Sequence[Event] = (),
+        inbox: tuple[str, str] | None = None,
+    ) -> AppendResult:
+        """Append events to one stream.
+
+        `outbox` holds integration events to publish once committed; `inbox` is
+        `(consumer, message_id)` of the message being handled: if that consumer already handled
+        it, nothing is stored and `DuplicateMessage` is raised.
+        """
+        ...
+
+    async def read_stream(
+        self,
+        stream_id: str,
+        *,
+        after_version: int = 0,
+        to_version: int | None = None,
+        until: datetime | None = None,
+    ) -> list[Envelope[Event]]:
+        """The events of one stream in version order, optionally bounded by version or time."""
+        ...
+
+    async def read_all(
+        self, after: int, limit: int = 1000, types: Collection[str] | None = None
+    ) -> list[Envelope[Event]]:
+        """Events with a position greater than `after`, in position order."""
+        ...
+
+    async def head(self) -> int:
+        """The highest committed global position (0 when empty)."""
+        ...
+
+    async def wait_for_events(self, after: int, timeout: float) -> None:
+        """Return when an event past `after` may be committed, or after `timeout` seconds."""
+        ...
+
+    async def save_snapshot(self, snapshot: Snapshot) -> None: ...
+
+    async def latest_snapshot(self, stream_id: str, max_version: int | None = None) -> Snapshot | None: ...

@@ -1,0 +1,1 @@
+"""The analytics context: projections only, over the other modules' integration events."""

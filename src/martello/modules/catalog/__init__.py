@@ -1,0 +1,1 @@
+"""The catalog context: catalogs with a lifecycle, holding the products the shop can sell."""

@@ -1,0 +1,1 @@
+"""Catalog domain: pure Python, no framework, no I/O."""

@@ -1,0 +1,87 @@
+"""Value objects of the catalog."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from martello.kernel.errors import InvalidValue
+
+SKU_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
+
+
+@dataclass(frozen=True, slots=True)
+class Sku:
+    value: str
+
+    def __post_init__(self) -> None:
+        if not SKU_PATTERN.fullmatch(self.value):
+            raise InvalidValue("sku", "a SKU is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in minor units (cents) of an ISO 4217 currency."""
+
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not CURRENCY_PATTERN.fullmatch(self.currency):
+            raise InvalidValue("currency", "a currency is an ISO 4217 code such as EUR")
+
+
+@dataclass(frozen=True, slots=True)
+class Price(Money):
+    """What a product costs: always more than nothing."""
+
+    def __post_init__(self) -> None:
+        Money.__post_init__(self)
+        if self.amount <= 0:
+            raise InvalidValue("price", "a price must be positive")
+
+
+def name(value: str, field: str = "name", limit: int = 200) -> str:
+    """A trimmed, non-blank name of at most `limit` characters."""
+    cleaned = value.strip()
+    if not cleaned:
+        raise InvalidValue(field, f"{field} must not be blank")
+    if len(cleaned) > limit:
+        raise InvalidValue(field, f"{field} is longer than {limit} characters")
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class SalesWindow:
+    """When a product may be sold: from its release date up to its expiration date (both optional)."""
+
+    release: date | None = None
+    expiration: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.release and self.expiration and self.expiration < self.release:
+            raise InvalidValue("expiration_date", "a product cannot expire before its release date")
+
+    @classmethod
+    def parse(cls, release: str | None, expiration: str | None) -> SalesWindow:
+        return cls(_date("release_date", release), _date("expiration_date", expiration))
+
+    def iso(self) -> tuple[str | None, str | None]:
+        return (
+            self.release.isoformat() if self.release else None,
+            self.expiration.isoformat() if self.expiration else None,
+        )
+
+
+def _date(field: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(field, f"{field} must be an ISO date (YYYY-MM-DD)") from None

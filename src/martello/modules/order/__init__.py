@@ -1,0 +1,1 @@
+"""The order context: orders from checked-out carts, driven with the warehouse by a process manager."""

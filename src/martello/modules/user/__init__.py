@@ -1,0 +1,1 @@
+"""The user context: sign up, sign in, profiles and roles."""

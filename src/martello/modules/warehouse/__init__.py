@@ -1,0 +1,1 @@
+"""The warehouse context: stock per SKU, reserved for orders, released or shipped."""

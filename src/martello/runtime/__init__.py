@@ -1,0 +1,1 @@
+"""The runtime: configuration, topology, the ASGI app, the supervisor and the CLI."""

@@ -1,0 +1,53 @@
+"""The ASGI application: every module of the process mounted on one FastAPI app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from martello import __version__
+from martello.runtime.config import Settings, auth_secret
+from martello.runtime.shop import Shop
+from martello.web.auth import TokenService
+from martello.web.problems import install_problem_handlers, problem
+
+
+def create_app(settings: Settings | None = None, *, shop: Shop | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    shop = shop or Shop.embedded(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await shop.start()
+        try:
+            yield
+        finally:
+            await shop.stop()
+
+    app = FastAPI(
+        title="Martello",
+        version=__version__,
+        description="An online shop built as a micro monolith: DDD, CQRS and Event Sourcing.",
+        lifespan=lifespan,
+    )
+    app.state.shop = shop
+    app.state.tokens = TokenService(auth_secret(settings), settings.token_ttl_seconds)
+    install_problem_handlers(app)
+
+    @app.get("/healthz", tags=["operations"], summary="Liveness: the process answers")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"], summary="Readiness: every module started and reaches its storage")
+    async def readyz() -> object:
+        modules = await shop.ready()
+        if modules and all(modules.values()):
+            return {"status": "ready", "modules": modules}
+        return problem(503, "not-ready", "not every module is ready", modules=modules)
+
+    for module in shop.modules.values():
+        for router in module.routes():
+            app.include_router(router)  # type: ignore[arg-type]
+    return app

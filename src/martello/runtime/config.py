@@ -1,0 +1,93 @@
+"""Configuration from `MTL_*` environment variables, overridable by CLI flags."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+ALL_MODULES = ("user", "catalog", "warehouse", "cart", "order", "analytics")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    modules: tuple[str, ...] = ALL_MODULES
+    sqlite_synchronous: str = "NORMAL"
+    snapshot_every: int = 100
+    log_level: str = "INFO"
+    log_format: str = "text"
+    auth_secret: str | None = None
+    """Signs bearer tokens; every process of one shop must share it. Default: kept in the data directory."""
+    token_ttl_seconds: int = 3600
+    extra: Mapping[str, str] = field(default_factory=dict)
+    """Every other MTL_* variable, lower-cased without the prefix, for modules to read."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        extra: dict[str, str] = {}
+        for key, value in env.items():
+            if not key.startswith("MTL_"):
+                continue
+            name = key[4:].lower()
+            if name == "data_dir":
+                values["data_dir"] = Path(value)
+            elif name == "http_host":
+                values["http_host"] = value
+            elif name == "auth_secret":
+                values["auth_secret"] = value
+            elif name in ("http_port", "snapshot_every", "token_ttl_seconds"):
+                values[name] = _int(key, value)
+            elif name == "modules":
+                values["modules"] = parse_modules(value)
+            elif name in ("sqlite_synchronous", "log_level", "log_format"):
+                values[name] = value.upper() if name != "log_format" else value.lower()
+            else:
+                extra[name] = value
+        return cls(**values, extra=extra)
+
+    def override(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def module_settings(self, name: str) -> dict[str, str]:
+        return {"snapshot_every": str(self.snapshot_every), **self.extra}
+
+
+def auth_secret(settings: Settings) -> str:
+    """The configured secret, or one generated once and kept in the data directory."""
+    if settings.auth_secret:
+        return settings.auth_secret
+    path = settings.data_dir / "auth-secret"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _int(key: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{key} must be an integer, got {value!r}") from None
+
+
+def parse_modules(value: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    if not names or names == ("all",):
+        return ALL_MODULES
+    unknown = [n for n in names if n not in ALL_MODULES]
+    if unknown:
+        raise ConfigError(f"unknown module(s): {', '.join(unknown)}; known: {', '.join(ALL_MODULES)}")
+    return names

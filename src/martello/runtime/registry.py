@@ -1,0 +1,17 @@
+"""Which modules exist: name -> composition root. The runtime imports modules only through this table."""
+
+from __future__ import annotations
+
+import importlib
+
+from martello.kernel.module import Module
+
+MODULES: dict[str, str] = {
+    "catalog": "martello.modules.catalog.module:CatalogModule",
+}
+
+
+def module_class(name: str) -> type[Module]:
+    path, _, attribute = MODULES[name].partition(":")
+    cls: type[Module] = getattr(importlib.import_module(path), attribute)
+    return cls

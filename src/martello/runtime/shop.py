@@ -1,0 +1,91 @@
+"""The shop: the modules of one process, wired to one topology's adapters, with their lifecycle."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from martello.adapters.sqlite import SqliteDatabase, SqliteEventStore
+from martello.kernel.bus import InProcessBus, MessageBus
+from martello.kernel.clock import Clock, SystemClock
+from martello.kernel.module import Module, ModuleContext
+from martello.runtime.config import Settings
+from martello.runtime.registry import MODULES, module_class
+
+log = logging.getLogger("martello")
+
+
+@dataclass
+class Shop:
+    settings: Settings
+    modules: dict[str, Module] = field(default_factory=dict)
+    databases: list[SqliteDatabase] = field(default_factory=list)
+    bus: MessageBus = field(default_factory=InProcessBus)
+    clock: Clock = field(default_factory=SystemClock)
+    started: bool = False
+
+    @classmethod
+    def embedded(cls, settings: Settings, *, clock: Clock | None = None) -> Shop:
+        """Every selected module on its own SQLite database under the data directory, on an in-process bus."""
+        shop = cls(settings, clock=clock or SystemClock())
+        for name in available(settings.modules):
+            database = SqliteDatabase(settings.data_dir / f"{name}.db", synchronous=settings.sqlite_synchronous)
+            store = SqliteEventStore(database, clock=shop.clock)
+            context = ModuleContext(
+                name=name,
+                store=store,
+                database=database,
+                bus=shop.bus,
+                clock=shop.clock,
+                settings=settings.module_settings(name),
+            )
+            shop.databases.append(database)
+            shop.modules[name] = module_class(name)(context)
+        return shop
+
+    async def start(self) -> None:
+        log.info("martello starting...")
+        for database in self.databases:
+            database.open()
+        for name, module in self.modules.items():
+            began = time.perf_counter()
+            store = module.context.store
+            migrate = getattr(store, "migrate", None)
+            if migrate is not None:
+                await migrate()
+            await module.init()
+            log.info("%s module initialized in %.0f ms", name, (time.perf_counter() - began) * 1000)
+        await self.bus.start()
+        for name, module in self.modules.items():
+            await module.start()
+            log.info("%s module started", name)
+        self.started = True
+
+    async def stop(self) -> None:
+        log.info("martello stopping...")
+        self.started = False
+        for name, module in reversed(self.modules.items()):
+            await module.stop()
+            log.info("%s module stopped", name)
+        await self.bus.stop()
+        for database in self.databases:
+            database.close()
+        log.info("martello stopped")
+
+    async def ready(self) -> dict[str, bool]:
+        """Per module: can it reach its storage right now?"""
+        report = {}
+        for name, module in self.modules.items():
+            try:
+                await module.context.database.read(lambda tx: tx.execute("SELECT 1").fetchone())
+                report[name] = self.started
+            except Exception:
+                report[name] = False
+        return report
+
+
+def available(names: Sequence[str]) -> list[str]:
+    """The selected modules that this build has, in the order of the registry."""
+    return [name for name in MODULES if name in names]

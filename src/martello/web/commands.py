@@ -1,0 +1,78 @@
+"""Shared shapes and helpers for module HTTP APIs: the command response and read-your-writes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel, ConfigDict
+
+from martello.kernel.dispatch import CommandResult
+from martello.kernel.envelope import MessageContext
+from martello.kernel.projection import ProjectionRunner
+from martello.web.auth import Principal, optional_principal
+from martello.web.problems import ReadModelBehind
+
+CORRELATION_HEADER = "X-Correlation-ID"
+READ_WAIT_SECONDS = 5.0
+
+
+class Strict(BaseModel):
+    """Request bodies: unknown fields are refused and types are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Expecting(Strict):
+    """A command body that may say which stream version the caller last saw (409 if stale)."""
+
+    expected_version: int | None = None
+
+
+class CommandAccepted(BaseModel):
+    id: str
+    stream_version: int
+    """The aggregate's version after the command."""
+    position: int
+    """The global position of the last event written; pass it as `min_position` to read your write."""
+
+    @classmethod
+    def of(cls, result: CommandResult) -> CommandAccepted:
+        return cls(id=result.id, stream_version=result.stream_version, position=result.position)
+
+
+def request_context(
+    request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
+) -> MessageContext:
+    """The message context of one HTTP request: its correlation id (kept if the caller sent one) and actor."""
+    if principal is None:
+        context = MessageContext.new()
+    else:
+        context = MessageContext.new(actor=principal.user_id, roles=principal.roles)
+    correlation = request.headers.get(CORRELATION_HEADER)
+    if correlation and 0 < len(correlation) <= 128:
+        context = MessageContext(correlation, context.causation_id, context.actor, context.roles)
+    request.state.correlation_id = context.correlation_id
+    return context
+
+
+Context = Annotated[MessageContext, Depends(request_context)]
+"""A route parameter carrying the request's message context (correlation id, acting user)."""
+
+MIN_POSITION = Query(
+    default=None, ge=0, description="Wait (up to 5 s) until the read model has processed this global position."
+)
+
+
+async def wait_for_position(runners: Iterable[ProjectionRunner], position: int | None) -> None:
+    """Read your own writes: hold a query until every given projection has reached `position`."""
+    if not position:
+        return
+    reached = await asyncio.gather(*(runner.wait_for(position, READ_WAIT_SECONDS) for runner in runners))
+    if not all(reached):
+        raise ReadModelBehind(
+            f"the read model has not reached position {position} within {READ_WAIT_SECONDS:g}s; retry later",
+            min_position=position,
+        )
