@@ -109,56 +109,54 @@ class ProjectionRunner:
         self._checkpoint = self.position = await self.database.write(setup)
 
     async def step(self) -> int:
-        """Apply the next batch of events; return how many were read."""
+        """Apply the next batch of events; return how many were read (0 when caught up)."""
+        head = await self.store.head()  # read before the batch: every event up to it is visible to the read
         batch = await self.store.read_all(self.position, self.batch_size, self.projection.event_types)
+        last = batch[-1].position if batch else self.position
+        seen = last if len(batch) == self.batch_size else max(head, last)
         if not batch:
+            await self._moved_to(seen)  # nothing this projection reads up to the head
             return 0
-        start, end = self._checkpoint, batch[-1].position
-        projection, name = self.projection, self.name
+        start, projection, name = self._checkpoint, self.projection, self.name
 
         def apply(tx: Transaction) -> None:
             for envelope in batch:
                 projection.handle(tx, envelope)
             moved = tx.execute(
-                "UPDATE checkpoints SET position = ? WHERE name = ? AND position = ?", (end, name, start)
+                "UPDATE checkpoints SET position = ? WHERE name = ? AND position = ?", (seen, name, start)
             )
             if moved.rowcount == 0:
                 if read_checkpoint(tx, name) != start:
                     raise CheckpointMoved(name)
-                tx.execute("INSERT INTO checkpoints (name, position) VALUES (?, ?)", (name, end))
+                tx.execute("INSERT INTO checkpoints (name, position) VALUES (?, ?)", (name, seen))
 
         try:
             await self.database.write(apply)
         except CheckpointMoved:
             self._checkpoint = self.position = await self.database.read(lambda tx: read_checkpoint(tx, name))
             return len(batch)
-        self._checkpoint = end
-        await self._moved_to(end)
+        self._checkpoint = seen
+        await self._moved_to(seen)
         return len(batch)
 
     async def _moved_to(self, position: int) -> None:
+        if position <= self.position:
+            return
         async with self._advanced:
             self.position = position
             self._advanced.notify_all()
 
     async def catch_up(self) -> None:
         """Process until the log's current head (for tests, the CLI and start-up)."""
-        head = await self.store.head()
-        while self.position < head and await self.step():
+        while await self.step():
             pass
-        if self.position < head:
-            await self._moved_to(head)  # the rest of the log holds no event this projection reads
 
     async def run(self, idle_wait: float = 1.0) -> None:
         """Follow the log until cancelled; a cancelled run never leaves a half-applied batch."""
         while True:
             try:
-                if await self.step():
-                    continue
-                head = await self.store.head()
-                if head > self.position:
-                    await self._moved_to(head)
-                await self.store.wait_for_events(self.position, idle_wait)
+                if not await self.step():
+                    await self.store.wait_for_events(self.position, idle_wait)
             except asyncio.CancelledError:
                 raise
             except Exception:

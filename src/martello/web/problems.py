@@ -57,13 +57,14 @@ TITLES = {
 
 
 def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    """An RFC 9457 problem document; `extra` members add machine-readable details."""
     body = {
+        **extra,
         "type": f"urn:martello:problem:{code}",
         "title": TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
         "code": code,
-        **extra,
     }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
@@ -78,7 +79,7 @@ def status_of(error: MartelloError) -> int:
 
 async def _martello_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, MartelloError)
-    extra: dict[str, Any] = dict(error.details)
+    extra: dict[str, Any] = {"details": error.details} if error.details else {}
     if isinstance(error, InvalidValue):
         extra["errors"] = [{"field": error.field, "message": error.message}]
     return problem(status_of(error), error.code, error.message, **extra)

@@ -1,0 +1,60 @@
+"""Shared fixtures: a shop on temporary SQLite files, driven through its real ASGI app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from martello.runtime.app import create_app
+from martello.runtime.config import ALL_MODULES, Settings
+
+TEST_SECRET = "test-secret-not-for-production"
+
+
+def shop_settings(data_dir: Path, modules: tuple[str, ...] = ALL_MODULES, **overrides: object) -> Settings:
+    return Settings(data_dir=data_dir, modules=modules, auth_secret=TEST_SECRET, **overrides)  # type: ignore[arg-type]
+
+
+class ShopClient(httpx.AsyncClient):
+    """An HTTP client bound to one running app, with helpers to act as a given user."""
+
+    app: FastAPI
+
+    def as_user(self, user_id: str, *roles: str) -> dict[str, str]:
+        token, _ = self.app.state.tokens.issue(user_id, set(roles) or {"customer"})
+        return {"Authorization": f"Bearer {token}"}
+
+    @property
+    def admin(self) -> dict[str, str]:
+        return self.as_user("admin-1", "admin")
+
+
+@asynccontextmanager
+async def running_shop(settings: Settings) -> AsyncIterator[ShopClient]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with ShopClient(transport=transport, base_url="http://shop.test") as client:
+            client.app = app
+            yield client
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Callable[..., AbstractAsyncContextManager[ShopClient]]:
+    """`async with shop() as client:` runs every module on fresh SQLite files under tmp_path."""
+
+    def start(modules: tuple[str, ...] = ALL_MODULES, **overrides: object) -> AbstractAsyncContextManager[ShopClient]:
+        return running_shop(shop_settings(tmp_path / "var", modules, **overrides))
+
+    return start
+
+
+@pytest.fixture
+async def client(shop: Callable[..., AbstractAsyncContextManager[ShopClient]]) -> AsyncIterator[ShopClient]:
+    async with shop() as running:
+        yield running
