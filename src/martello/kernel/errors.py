@@ -61,3 +61,14 @@ class DuplicateMessage(MartelloError):
     """A consumer has already handled this message; the effect is not applied twice."""
 
     code = "duplicate-message"
+
+
+class UniqueKeyTaken(DomainError):
+    """Another stream already claimed this unique key (a username, an e-mail address, ...)."""
+
+    code = "already-taken"
+
+    def __init__(self, kind: str, value: str) -> None:
+        super().__init__(f"this {kind} is already taken", kind=kind)
+        self.kind = kind
+        self.value = value

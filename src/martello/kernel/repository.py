@@ -58,7 +58,12 @@ class Repository(Generic[A]):
         return aggregate
 
     async def save(
-        self, aggregate: A, context: MessageContext, *, inbox: tuple[str, str] | None = None
+        self,
+        aggregate: A,
+        context: MessageContext,
+        *,
+        inbox: tuple[str, str] | None = None,
+        unique: Sequence[tuple[str, str]] = (),
     ) -> CommandResult:
         """Append the aggregate's pending events, expecting the version it was loaded at."""
         events = aggregate.pending_events
@@ -71,6 +76,7 @@ class Repository(Generic[A]):
             expected_version=loaded_version,
             outbox=outbox,
             inbox=inbox,
+            unique=unique,
         )
         aggregate.mark_saved(result.stream_version)
         every = self.snapshot_every
@@ -80,10 +86,13 @@ class Repository(Generic[A]):
             )
         return CommandResult(aggregate.id, result.stream_version, result.position)
 
-    async def create(self, aggregate: A, context: MessageContext) -> CommandResult:
+    async def create(
+        self, aggregate: A, context: MessageContext, *, unique: Sequence[tuple[str, str]] = ()
+    ) -> CommandResult:
+        """Store a new aggregate; `unique` keys it claims (see `EventStore.append`)."""
         if aggregate.version != NEW_STREAM:
             raise ValueError("create() takes a new aggregate")
-        return await self.save(aggregate, context)
+        return await self.save(aggregate, context, unique=unique)
 
     async def update(
         self,

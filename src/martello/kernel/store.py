@@ -52,12 +52,15 @@ class EventStore(Protocol):
         expected_version: int | None,
         outbox: Sequence[Event] = (),
         inbox: tuple[str, str] | None = None,
+        unique: Sequence[tuple[str, str]] = (),
     ) -> AppendResult:
         """Append events to one stream.
 
         `outbox` holds integration events to publish once committed; `inbox` is
         `(consumer, message_id)` of the message being handled: if that consumer already handled
-        it, nothing is stored and `DuplicateMessage` is raised.
+        it, nothing is stored and `DuplicateMessage` is raised. `unique` lists `(kind, value)` keys
+        this stream claims for good (set validation, e.g. `("email", "a@b.example")`): if another
+        stream holds one of them, nothing is stored and `UniqueKeyTaken` is raised.
         """
         ...
 

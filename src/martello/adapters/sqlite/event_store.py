@@ -13,7 +13,7 @@ from martello.adapters.sqlite.database import CommitSignal, SqliteDatabase
 from martello.kernel.clock import Clock, SystemClock
 from martello.kernel.database import INBOX_DDL
 from martello.kernel.envelope import Envelope, MessageContext
-from martello.kernel.errors import ConcurrencyError, DuplicateMessage
+from martello.kernel.errors import ConcurrencyError, DuplicateMessage, UniqueKeyTaken
 from martello.kernel.events import Event, EventRegistry, registry, to_data
 from martello.kernel.ids import IdProvider, new_id
 from martello.kernel.store import AppendResult, Snapshot
@@ -59,6 +59,12 @@ SCHEMA = (
         PRIMARY KEY (stream_id, version)
     )""",
     INBOX_DDL,
+    """CREATE TABLE IF NOT EXISTS unique_keys (
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        stream_id TEXT NOT NULL,
+        PRIMARY KEY (kind, value)
+    )""",
 )
 
 EVENT_COLUMNS = (
@@ -115,6 +121,7 @@ class SqliteEventStore:
         expected_version: int | None,
         outbox: Sequence[Event] = (),
         inbox: tuple[str, str] | None = None,
+        unique: Sequence[tuple[str, str]] = (),
     ) -> AppendResult:
         if not events:
             raise ValueError("append needs at least one event")
@@ -142,6 +149,12 @@ class SqliteEventStore:
             handled = "INSERT OR IGNORE INTO inbox (consumer, message_id) VALUES (?, ?)"
             if inbox is not None and tx.execute(handled, inbox).rowcount == 0:
                 raise DuplicateMessage(f"{inbox[0]} already handled {inbox[1]}", consumer=inbox[0])
+            for kind, value in unique:
+                claimed = "INSERT OR IGNORE INTO unique_keys (kind, value, stream_id) VALUES (?, ?, ?)"
+                if tx.execute(claimed, (kind, value, stream_id)).rowcount == 0:
+                    owner = tx.execute("SELECT stream_id FROM unique_keys WHERE kind = ? AND value = ?", (kind, value))
+                    if owner.fetchone()[0] != stream_id:
+                        raise UniqueKeyTaken(kind, value)
             row = tx.execute("SELECT max(stream_version) FROM events WHERE stream_id = ?", (stream_id,)).fetchone()
             current = row[0] or 0
             if expected_version is not None and current != expected_version:
