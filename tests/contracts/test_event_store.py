@@ -1,0 +1,223 @@
+"""The event store contract: every adapter (SQLite, PostgreSQL) must pass all of it."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import timedelta
+
+import pytest
+
+from martello.kernel.envelope import MessageContext
+from martello.kernel.errors import ConcurrencyError, DuplicateMessage, UniqueKeyTaken
+from martello.kernel.events import Event, event
+from martello.kernel.store import NEW_STREAM, Snapshot
+from tests.contracts.stores import StoreUnderTest
+
+
+@event("contract.ItemAdded")
+class ItemAdded(Event):
+    sku: str
+    quantity: int
+
+
+@event("contract.ItemRemoved")
+class ItemRemoved(Event):
+    sku: str
+
+
+@event("contract.public.ItemAnnounced")
+class ItemAnnounced(Event):
+    sku: str
+
+
+def items(*skus: str) -> list[Event]:
+    return [ItemAdded(sku=sku, quantity=1) for sku in skus]
+
+
+CONTEXT = MessageContext("corr-1", "cause-1", actor="user-1")
+
+
+async def test_a_stream_reads_back_in_order_with_its_envelopes(subject: StoreUnderTest) -> None:
+    store = subject.store
+    first = await store.append("cart-1", items("A", "B"), CONTEXT, expected_version=NEW_STREAM)
+    second = await store.append("cart-1", [ItemRemoved(sku="A")], CONTEXT, expected_version=2)
+
+    assert (first.stream_version, second.stream_version) == (2, 3)
+    stream = await store.read_stream("cart-1")
+    assert [e.event for e in stream] == [*items("A", "B"), ItemRemoved(sku="A")]
+    assert [e.stream_version for e in stream] == [1, 2, 3]
+    assert [e.position for e in stream] == sorted(e.position for e in stream)
+    assert stream[-1].position == second.position
+    assert len({e.message_id for e in stream}) == 3
+    envelope = stream[0]
+    assert (envelope.type, envelope.schema_version, envelope.stream_id) == ("contract.ItemAdded", 1, "cart-1")
+    assert (envelope.correlation_id, envelope.causation_id, envelope.actor) == ("corr-1", "cause-1", "user-1")
+    assert envelope.timestamp.tzinfo is not None
+    assert [e.message_id for e in first.envelopes] == [e.message_id for e in stream[:2]]
+
+
+async def test_a_stream_reads_up_to_a_version_or_an_instant(subject: StoreUnderTest) -> None:
+    store = subject.store
+    await store.append("cart-1", items("A", "B", "C"), CONTEXT, expected_version=NEW_STREAM)
+    assert [e.stream_version for e in await store.read_stream("cart-1", to_version=2)] == [1, 2]
+    assert [e.stream_version for e in await store.read_stream("cart-1", after_version=1)] == [2, 3]
+    stream = await store.read_stream("cart-1")
+    assert len(await store.read_stream("cart-1", until=stream[0].timestamp)) == 3
+    assert await store.read_stream("cart-1", until=stream[0].timestamp - timedelta(seconds=1)) == []
+    assert await store.read_stream("cart-unknown") == []
+
+
+async def test_a_stale_expected_version_is_refused_and_stores_nothing(subject: StoreUnderTest) -> None:
+    store = subject.store
+    await store.append("cart-1", items("A"), CONTEXT, expected_version=NEW_STREAM)
+    with pytest.raises(ConcurrencyError) as conflict:
+        await store.append("cart-1", items("B", "C"), CONTEXT, expected_version=NEW_STREAM)
+    assert (conflict.value.expected, conflict.value.actual) == (0, 1)
+    with pytest.raises(ConcurrencyError):
+        await store.append("cart-1", items("B"), CONTEXT, expected_version=5)
+    assert [e.event for e in await store.read_stream("cart-1")] == items("A")
+    assert await store.head() == 1
+    unchecked = await store.append("cart-1", items("D"), CONTEXT, expected_version=None)
+    assert unchecked.stream_version == 2
+
+
+async def test_a_multi_event_append_is_atomic_and_contiguous(subject: StoreUnderTest) -> None:
+    store = subject.store
+    result = await store.append("cart-1", items("A", "B", "C"), CONTEXT, expected_version=NEW_STREAM)
+    positions = [e.position for e in result.envelopes]
+    assert positions == list(range(positions[0], positions[0] + 3))
+    with pytest.raises(ConcurrencyError):
+        await store.append("cart-1", items("D", "E"), CONTEXT, expected_version=1, outbox=[ItemAnnounced(sku="D")])
+    assert len(await store.read_stream("cart-1")) == 3
+    assert await store.pending(10) == []
+
+
+async def test_read_all_returns_events_after_a_position_in_order(subject: StoreUnderTest) -> None:
+    store = subject.store
+    await store.append("cart-1", items("A"), CONTEXT, expected_version=NEW_STREAM)
+    await store.append("cart-2", [ItemRemoved(sku="X")], CONTEXT, expected_version=NEW_STREAM)
+    await store.append("cart-1", items("B"), CONTEXT, expected_version=1)
+    everything = await store.read_all(0)
+    assert [e.stream_id for e in everything] == ["cart-1", "cart-2", "cart-1"]
+    assert await store.head() == everything[-1].position
+    after_first = await store.read_all(everything[0].position)
+    assert after_first == everything[1:]
+    assert await store.read_all(0, limit=1) == everything[:1]
+    assert [e.event for e in await store.read_all(0, types={"contract.ItemAdded"})] == items("A", "B")
+    assert await store.read_all(everything[-1].position) == []
+
+
+async def test_an_inbox_mark_makes_redelivery_harmless(subject: StoreUnderTest) -> None:
+    store = subject.store
+    await store.append("cart-1", items("A"), CONTEXT, expected_version=None, inbox=("cart", "msg-1"))
+    with pytest.raises(DuplicateMessage):
+        await store.append("cart-1", items("A"), CONTEXT, expected_version=None, inbox=("cart", "msg-1"))
+    await store.append("cart-1", items("B"), CONTEXT, expected_version=None, inbox=("order", "msg-1"))
+    assert [e.event for e in await store.read_stream("cart-1")] == items("A", "B")
+
+
+async def test_unique_keys_are_claimed_once(subject: StoreUnderTest) -> None:
+    store = subject.store
+    await store.append("user-1", items("A"), CONTEXT, expected_version=NEW_STREAM, unique=[("email", "a@x.example")])
+    with pytest.raises(UniqueKeyTaken):
+        await store.append(
+            "user-2", items("B"), CONTEXT, expected_version=NEW_STREAM, unique=[("email", "a@x.example")]
+        )
+    assert await store.read_stream("user-2") == []
+    await store.append("user-1", items("C"), CONTEXT, expected_version=1, unique=[("email", "a@x.example")])
+    await store.append("user-3", items("D"), CONTEXT, expected_version=NEW_STREAM, unique=[("username", "a@x.example")])
+
+
+async def test_the_outbox_holds_messages_until_published(subject: StoreUnderTest) -> None:
+    store = subject.store
+    await store.append("cart-1", items("A"), CONTEXT, expected_version=NEW_STREAM, outbox=[ItemAnnounced(sku="A")])
+    await store.append("cart-1", items("B"), CONTEXT, expected_version=1, outbox=[ItemAnnounced(sku="B")])
+    pending = await store.pending(10)
+    assert [m.event for _, m in pending] == [ItemAnnounced(sku="A"), ItemAnnounced(sku="B")]
+    message = pending[0][1]
+    assert (message.stream_id, message.correlation_id, message.causation_id) == ("cart-1", "corr-1", "cause-1")
+    await store.mark_published(pending[0][0])
+    assert [m.event for _, m in await store.pending(10)] == [ItemAnnounced(sku="B")]
+
+
+async def test_snapshots_are_found_by_version(subject: StoreUnderTest) -> None:
+    store = subject.store
+    assert await store.latest_snapshot("cart-1") is None
+    await store.save_snapshot(Snapshot("cart-1", 100, 1, {"skus": ["A"]}))
+    await store.save_snapshot(Snapshot("cart-1", 200, 1, {"skus": ["A", "B"]}))
+    latest = await store.latest_snapshot("cart-1")
+    assert latest == Snapshot("cart-1", 200, 1, {"skus": ["A", "B"]})
+    older = await store.latest_snapshot("cart-1", max_version=150)
+    assert older is not None and older.version == 100
+    assert await store.latest_snapshot("cart-1", max_version=50) is None
+
+
+async def test_stored_events_cannot_be_updated_or_deleted(subject: StoreUnderTest) -> None:
+    await subject.store.append("cart-1", items("A"), CONTEXT, expected_version=NEW_STREAM)
+    for statement in ("UPDATE events SET type = 'x'", "DELETE FROM events"):
+        with pytest.raises(Exception, match="immutable"):
+            await subject.database.write(lambda tx, sql=statement: tx.execute(sql))
+    assert len(await subject.store.read_stream("cart-1")) == 1
+
+
+async def test_wait_for_events_returns_once_something_is_appended(subject: StoreUnderTest) -> None:
+    store = subject.store
+    waiter = asyncio.create_task(store.wait_for_events(0, timeout=5))
+    await asyncio.sleep(0.05)
+    await store.append("cart-1", items("A"), CONTEXT, expected_version=NEW_STREAM)
+    await asyncio.wait_for(waiter, 5)
+
+
+def _in_thread(work: object) -> threading.Thread:
+    thread = threading.Thread(target=asyncio.run, args=(work,))
+    thread.start()
+    return thread
+
+
+async def test_concurrent_appenders_and_a_follower_see_one_consistent_order(subject: StoreUnderTest) -> None:
+    """Writers on several threads (each with its own event loop and store instance) append to their
+    own streams and fight over a shared one; a follower tails the log meanwhile. Nothing is lost,
+    duplicated or seen out of order, and every conflict on the shared stream is reported."""
+    writers, per_writer = 4, 25
+    conflicts = [0] * writers
+    done = threading.Event()
+    seen: list[int] = []
+
+    async def write(index: int) -> None:
+        async with subject.reopen() as store:
+            for n in range(per_writer):
+                await store.append(f"own-{index}", items(f"{index}-{n}"), CONTEXT, expected_version=n)
+                current = len(await store.read_stream("shared"))
+                try:
+                    await store.append("shared", items(f"{index}-{n}"), CONTEXT, expected_version=current)
+                except ConcurrencyError:
+                    conflicts[index] += 1
+
+    async def follow() -> None:
+        async with subject.reopen() as store:
+            position = 0
+            while True:
+                finished = done.is_set()
+                batch = await store.read_all(position, limit=50)
+                seen.extend(e.position for e in batch)
+                if batch:
+                    position = batch[-1].position
+                elif finished:
+                    return
+
+    follower = _in_thread(follow())
+    threads = [_in_thread(write(i)) for i in range(writers)]
+    for thread in threads:
+        thread.join()
+    done.set()
+    follower.join()
+
+    everything = await subject.store.read_all(0, limit=10_000)
+    assert seen == [e.position for e in everything], "the follower saw exactly the log, in order"
+    shared = await subject.store.read_stream("shared")
+    assert len(everything) == writers * per_writer + len(shared)
+    assert len(shared) + sum(conflicts) == writers * per_writer
+    assert [e.stream_version for e in shared] == list(range(1, len(shared) + 1))
+    for index in range(writers):
+        assert len(await subject.store.read_stream(f"own-{index}")) == per_writer
