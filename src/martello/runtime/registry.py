@@ -8,6 +8,7 @@ from martello.kernel.module import Module
 
 MODULES: dict[str, str] = {
     "catalog": "martello.modules.catalog.module:CatalogModule",
+    "warehouse": "martello.modules.warehouse.module:WarehouseModule",
 }
 
 

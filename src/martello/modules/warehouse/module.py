@@ -1,0 +1,35 @@
+"""The warehouse's composition root: wires domain, application, projections and API to the adapters.
+
+All stock lives in one `Warehouse` aggregate (stream `warehouse-main`) so that an order's lines are
+reserved all-or-nothing in one append; `domain/warehouse.py` explains the choice and its price.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from martello.kernel.module import Module, ModuleContext
+from martello.kernel.repository import Repository
+from martello.modules.warehouse.api.routes import build_router
+from martello.modules.warehouse.application import consumers, handlers, queries
+from martello.modules.warehouse.application.integration import published_events
+from martello.modules.warehouse.application.warehouses import Warehouses
+from martello.modules.warehouse.domain.warehouse import Warehouse
+from martello.modules.warehouse.projections.stock import StockProjection
+
+
+class WarehouseModule(Module):
+    name = "warehouse"
+
+    def __init__(self, context: ModuleContext) -> None:
+        super().__init__(context)
+        snapshot_every = int(context.settings.get("snapshot_every", "100"))
+        repository = Repository(context.store, Warehouse, snapshot_every=snapshot_every, integration=published_events)
+        self.warehouses = Warehouses(repository)
+        handlers.register(self.commands, self.warehouses)
+        queries.register(self.queries, context.database)
+        consumers.subscribe(context.bus, self.warehouses, context.database)
+        self.add_projection(StockProjection())
+
+    def routes(self) -> Sequence[object]:
+        return (build_router(self),)
