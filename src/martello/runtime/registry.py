@@ -9,6 +9,8 @@ from martello.kernel.module import Module
 MODULES: dict[str, str] = {
     "catalog": "martello.modules.catalog.module:CatalogModule",
     "warehouse": "martello.modules.warehouse.module:WarehouseModule",
+    "order": "martello.modules.order.module:OrderModule",
+    "analytics": "martello.modules.analytics.module:AnalyticsModule",
 }
 
 

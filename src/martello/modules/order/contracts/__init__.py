@@ -48,6 +48,8 @@ class OrderPaid(Event):
     currency: str
     lines: tuple[Line, ...]
     """What was bought: revenue by product and day is derived from these."""
+    paid_at: str | None = None
+    """ISO-8601 instant (UTC) of the payment. Added compatibly: messages without it decode as None."""
 
 
 @event("order.public.OrderShipped", version=1)

@@ -1,0 +1,68 @@
+"""The order's HTTP API, mounted under /api/v1/order. Orders come from checked-out carts; here they are
+read, paid (simulated), shipped (administrators) and cancelled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+
+from martello.modules.order.api.schemas import OrderOut
+from martello.modules.order.application.commands import CancelOrder, PayOrder, ShipOrder
+from martello.modules.order.application.queries import GetOrder, ListOrders
+from martello.web.auth import Admin, User
+from martello.web.commands import MIN_POSITION, CommandAccepted, Context, Expecting, wait_for_position
+
+OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
+
+
+def build_router(module: Any) -> APIRouter:
+    """`module` is the OrderModule: its command and query buses and its projection runners."""
+    router = APIRouter(prefix="/api/v1/order", tags=["order"])
+    commands, queries = module.commands, module.queries
+
+    async def caught_up(position: int | None) -> None:
+        await wait_for_position(module.projections.values(), position)
+
+    @router.get("/orders", response_model=list[OrderOut], summary="Orders: a customer's own, or all for admins")
+    async def list_orders(
+        context: Context,
+        _: User,
+        status: str | None = None,
+        cart_id: str | None = None,
+        user_id: Annotated[str | None, Query(description="Administrators only: one customer's orders")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        min_position: int | None = MIN_POSITION,
+    ) -> Any:
+        await caught_up(min_position)
+        return await queries.dispatch(ListOrders(status, cart_id, user_id, limit, offset), context)
+
+    @router.get("/orders/{order_id}", response_model=OrderOut, summary="One order, now or as of the past")
+    async def get_order(
+        order_id: str,
+        context: Context,
+        _: User,
+        as_of_version: Annotated[int | None, Query(ge=1, description="The order as of this version")] = None,
+        as_of: Annotated[datetime | None, Query(description="The order as of this ISO-8601 instant")] = None,
+        min_position: int | None = MIN_POSITION,
+    ) -> Any:
+        await caught_up(min_position)
+        return await queries.dispatch(GetOrder(order_id, as_of_version, as_of), context)
+
+    @router.post("/orders/{order_id}/pay", response_model=CommandAccepted, summary="Pay a confirmed order")
+    async def pay_order(order_id: str, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
+        return CommandAccepted.of(await commands.dispatch(PayOrder(order_id, body.expected_version), context))
+
+    @router.post("/orders/{order_id}/ship", response_model=CommandAccepted, summary="Ship a paid order (admin)")
+    async def ship_order(order_id: str, body: OptionalBody, context: Context, _: Admin) -> CommandAccepted:
+        return CommandAccepted.of(await commands.dispatch(ShipOrder(order_id, body.expected_version), context))
+
+    @router.post(
+        "/orders/{order_id}/cancel", response_model=CommandAccepted, summary="Cancel an order that has not shipped"
+    )
+    async def cancel_order(order_id: str, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
+        return CommandAccepted.of(await commands.dispatch(CancelOrder(order_id, body.expected_version), context))
+
+    return router

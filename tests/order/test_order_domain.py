@@ -1,0 +1,204 @@
+"""The Order aggregate's rules, given/when/then: given past events, when a behaviour runs, then these events
+(or this named error). No I/O."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given as for_all
+from hypothesis import strategies as st
+
+from martello.kernel.errors import DomainError, InvalidValue
+from martello.kernel.events import Event
+from martello.modules.order.domain.errors import (
+    DuplicateLine,
+    EmptyOrder,
+    MixedCurrencies,
+    OrderNotCancellable,
+    OrderNotConfirmed,
+    OrderNotPaid,
+)
+from martello.modules.order.domain.events import (
+    OrderCancellationRequested,
+    OrderCancelled,
+    OrderConfirmed,
+    OrderPaid,
+    OrderPlaced,
+    OrderRejected,
+    OrderShipped,
+)
+from martello.modules.order.domain.order import Order, Status
+from martello.modules.order.domain.values import OrderLine, Shortage
+
+ID = "order-1"
+NOW = datetime(2030, 5, 17, 10, 30, tzinfo=UTC)
+LINES = (OrderLine("SKU-1", "Kettle", 2, 1999, "EUR"), OrderLine("SKU-2", "Mug", 1, 500, "EUR"))
+PLACED = OrderPlaced(
+    order_id=ID,
+    user_id="u-1",
+    cart_id="cart-1",
+    lines=tuple(line.to_data() for line in LINES),
+    total_amount=4498,
+    currency="EUR",
+)
+CONFIRMED = OrderConfirmed(order_id=ID)
+PAID = OrderPaid(order_id=ID, amount=4498, currency="EUR", paid_at=NOW.isoformat())
+SHORT = (Shortage("SKU-1", requested=2, available=1),)
+
+
+def given(*history: Event) -> Order:
+    return Order.replay(ID, history)
+
+
+def when(order: Order, behaviour: Callable[[Order], None]) -> list[Event]:
+    behaviour(order)
+    return order.pending_events
+
+
+# -- placing ---------------------------------------------------------------------------------------
+
+
+def test_placing_an_order_records_its_lines_and_total() -> None:
+    order = Order.place(ID, "u-1", "cart-1", LINES)
+    assert order.pending_events == [PLACED]
+    assert order.status == Status.PLACED
+    assert order.total_amount == 4498
+
+
+@pytest.mark.parametrize(
+    ("lines", "error"),
+    [
+        ((), EmptyOrder),
+        ((LINES[0], OrderLine("SKU-3", "Pot", 1, 100, "USD")), MixedCurrencies),
+        ((LINES[0], LINES[0]), DuplicateLine),
+    ],
+)
+def test_an_order_needs_lines_in_one_currency_each_sku_once(lines: tuple[OrderLine, ...], error: type) -> None:
+    with pytest.raises(error):
+        Order.place(ID, "u-1", "cart-1", lines)
+
+
+@pytest.mark.parametrize(
+    ("quantity", "price", "currency", "field"),
+    [(0, 100, "EUR", "quantity"), (1, 0, "EUR", "price_amount"), (1, 100, "euro", "currency")],
+)
+def test_a_line_refuses_nonsense(quantity: int, price: int, currency: str, field: str) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        OrderLine("SKU-1", "Kettle", quantity, price, currency)
+    assert refused.value.field == field
+
+
+@for_all(st.lists(st.tuples(st.integers(1, 50), st.integers(1, 100_000)), min_size=1, max_size=10))
+def test_the_total_is_the_sum_of_the_lines(lines: list[tuple[int, int]]) -> None:
+    order_lines = [OrderLine(f"SKU-{i}", "", q, p, "EUR") for i, (q, p) in enumerate(lines)]
+    order = Order.place(ID, "u-1", "cart-1", order_lines)
+    assert order.total_amount == sum(q * p for q, p in lines)
+
+
+# -- the warehouse answers -------------------------------------------------------------------------
+
+
+def test_reserved_stock_confirms_a_placed_order() -> None:
+    assert when(given(PLACED), Order.stock_reserved) == [CONFIRMED]
+
+
+def test_a_shortage_rejects_the_order_naming_the_short_sku() -> None:
+    events = when(given(PLACED), lambda o: o.stock_unavailable(SHORT))
+    assert events == [
+        OrderRejected(order_id=ID, reason="not enough stock: SKU-1 (requested 2, available 1)", short_skus=("SKU-1",))
+    ]
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        (PLACED, CONFIRMED),
+        (PLACED, OrderRejected(order_id=ID, reason="short", short_skus=("SKU-1",))),
+        (PLACED, CONFIRMED, PAID),
+        (PLACED, CONFIRMED, OrderCancelled(order_id=ID, release_stock=True)),
+    ],
+)
+def test_an_answer_the_order_no_longer_waits_for_changes_nothing(history: tuple[Event, ...]) -> None:
+    assert when(given(*history), Order.stock_reserved) == []
+    assert when(given(*history), lambda o: o.stock_unavailable(SHORT)) == []
+
+
+def test_an_order_cancelled_while_waiting_is_cancelled_when_the_warehouse_answers() -> None:
+    waiting = (PLACED, OrderCancellationRequested(order_id=ID))
+    assert when(given(*waiting), Order.stock_reserved) == [OrderCancelled(order_id=ID, release_stock=True)]
+    assert when(given(*waiting), lambda o: o.stock_unavailable(SHORT)) == [
+        OrderCancelled(order_id=ID, release_stock=False)
+    ]
+
+
+# -- pay, ship, cancel -----------------------------------------------------------------------------
+
+
+def test_a_confirmed_order_can_be_paid() -> None:
+    order = given(PLACED, CONFIRMED)
+    assert when(order, lambda o: o.pay(NOW)) == [PAID]
+    assert order.status == Status.PAID
+
+
+@pytest.mark.parametrize("history", [(PLACED,), (PLACED, CONFIRMED, PAID)])
+def test_only_a_confirmed_order_can_be_paid(history: tuple[Event, ...]) -> None:
+    with pytest.raises(OrderNotConfirmed) as refused:
+        given(*history).pay(NOW)
+    assert refused.value.code == "order-not-confirmed"
+
+
+def test_a_paid_order_can_be_shipped_and_an_unpaid_one_cannot() -> None:
+    assert when(given(PLACED, CONFIRMED, PAID), Order.ship) == [OrderShipped(order_id=ID)]
+    with pytest.raises(OrderNotPaid):
+        given(PLACED, CONFIRMED).ship()
+
+
+@pytest.mark.parametrize("history", [(PLACED, CONFIRMED), (PLACED, CONFIRMED, PAID)])
+def test_cancelling_an_order_holding_stock_releases_it(history: tuple[Event, ...]) -> None:
+    assert when(given(*history), Order.cancel) == [OrderCancelled(order_id=ID, release_stock=True)]
+
+
+def test_cancelling_before_the_warehouse_answered_waits_for_its_answer() -> None:
+    order = given(PLACED)
+    assert when(order, Order.cancel) == [OrderCancellationRequested(order_id=ID)]
+    assert order.status == Status.CANCELLING
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        (PLACED, CONFIRMED, PAID, OrderShipped(order_id=ID)),
+        (PLACED, OrderRejected(order_id=ID, reason="short", short_skus=("SKU-1",))),
+        (PLACED, OrderCancellationRequested(order_id=ID)),
+        (PLACED, CONFIRMED, OrderCancelled(order_id=ID, release_stock=True)),
+    ],
+)
+def test_shipped_rejected_and_cancelled_orders_cannot_be_cancelled(history: tuple[Event, ...]) -> None:
+    with pytest.raises(OrderNotCancellable) as refused:
+        given(*history).cancel()
+    assert isinstance(refused.value, DomainError)
+    assert refused.value.code == "order-not-cancellable"
+
+
+@for_all(st.lists(st.sampled_from(["reserved", "short", "pay", "ship", "cancel"]), max_size=12))
+def test_whatever_happens_the_state_is_the_fold_of_the_recorded_events(steps: list[str]) -> None:
+    order = Order.place(ID, "u-1", "cart-1", LINES)
+    actions: dict[str, Callable[[Order], None]] = {
+        "reserved": Order.stock_reserved,
+        "short": lambda o: o.stock_unavailable(SHORT),
+        "pay": lambda o: o.pay(NOW),
+        "ship": Order.ship,
+        "cancel": Order.cancel,
+    }
+    for step in steps:
+        with contextlib.suppress(DomainError):
+            actions[step](order)
+    replayed = Order.replay(ID, order.pending_events)
+    assert replayed.status == order.status
+    assert replayed.version == len(order.pending_events)
+    shipped_then_more = [type(e) for e in order.pending_events]
+    if OrderShipped in shipped_then_more:
+        assert shipped_then_more[-1] is OrderShipped  # nothing happens to an order after it shipped
