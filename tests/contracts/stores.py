@@ -48,3 +48,12 @@ async def sqlite_store(tmp_path: Path) -> AsyncIterator[StoreUnderTest]:
 STORE_FACTORIES: dict[str, Callable[[Path], AbstractAsyncContextManager[StoreUnderTest]]] = {
     "sqlite": sqlite_store,
 }
+
+
+def _postgres_store(tmp_path: Path) -> AbstractAsyncContextManager[StoreUnderTest]:
+    from tests.postgres.stores import postgres_store  # skips (or fails under CI=true) without the server
+
+    return postgres_store(tmp_path)
+
+
+STORE_FACTORIES["postgres"] = _postgres_store

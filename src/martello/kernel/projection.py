@@ -120,8 +120,9 @@ class ProjectionRunner:
         start, projection, name = self._checkpoint, self.projection, self.name
 
         def apply(tx: Transaction) -> None:
-            for envelope in batch:
-                projection.handle(tx, envelope)
+            # Compare-and-set the checkpoint *first*: on a database with concurrent writers (replicas
+            # on PostgreSQL) the row stays locked until commit, so two runners of one projection never
+            # apply a batch at the same time, and the loser stops before touching any read-model row.
             moved = tx.execute(
                 "UPDATE checkpoints SET position = ? WHERE name = ? AND position = ?", (seen, name, start)
             )
@@ -129,11 +130,17 @@ class ProjectionRunner:
                 if read_checkpoint(tx, name) != start:
                     raise CheckpointMoved(name)
                 tx.execute("INSERT INTO checkpoints (name, position) VALUES (?, ?)", (name, seen))
+            for envelope in batch:
+                projection.handle(tx, envelope)
 
         try:
             await self.database.write(apply)
         except CheckpointMoved:
-            self._checkpoint = self.position = await self.database.read(lambda tx: read_checkpoint(tx, name))
+            stored = await self.database.read(lambda tx: read_checkpoint(tx, name))
+            self._checkpoint = stored
+            if stored < self.position:
+                self.position = stored  # rebuilt from scratch meanwhile
+            await self._moved_to(stored)  # another runner (a replica) applied it: wake readers waiting here
             return len(batch)
         self._checkpoint = seen
         await self._moved_to(seen)
