@@ -9,6 +9,7 @@ from martello.kernel.module import Module
 MODULES: dict[str, str] = {
     "catalog": "martello.modules.catalog.module:CatalogModule",
     "warehouse": "martello.modules.warehouse.module:WarehouseModule",
+    "cart": "martello.modules.cart.module:CartModule",
     "order": "martello.modules.order.module:OrderModule",
     "analytics": "martello.modules.analytics.module:AnalyticsModule",
 }

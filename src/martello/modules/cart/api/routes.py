@@ -1,0 +1,70 @@
+"""The cart's HTTP API, mounted under /api/v1/cart. A customer sees and changes only their own cart:
+the user is always the bearer token's, so there is no way to name someone else's."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+
+from martello.kernel.envelope import MessageContext
+from martello.modules.cart.api.schemas import AddItemIn, CartOut, ChangeQuantityIn, ProductOnSaleOut
+from martello.modules.cart.application import commands as c
+from martello.modules.cart.application.queries import GetCart, GetOpenCart, ListProductsOnSale
+from martello.web.auth import User
+from martello.web.commands import MIN_POSITION, CommandAccepted, Context, Expecting, wait_for_position
+
+OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
+
+
+def build_router(module: Any) -> APIRouter:
+    """`module` is the CartModule: its command and query buses and its projection runners."""
+    router = APIRouter(prefix="/api/v1/cart", tags=["cart"])
+    commands, queries = module.commands, module.queries
+
+    async def accepted(command: object, context: MessageContext) -> CommandAccepted:
+        return CommandAccepted.of(await commands.dispatch(command, context))
+
+    async def caught_up(position: int | None) -> None:
+        await wait_for_position(module.projections.values(), position)
+
+    @router.get("/cart", response_model=CartOut, summary="My open cart, priced now")
+    async def open_cart(context: Context, user: User, min_position: int | None = MIN_POSITION) -> Any:
+        await caught_up(min_position)
+        return await queries.dispatch(GetOpenCart(user.user_id), context)
+
+    @router.get("/carts/{cart_id}", response_model=CartOut, summary="One of my carts, open or closed")
+    async def one_cart(cart_id: str, context: Context, user: User, min_position: int | None = MIN_POSITION) -> Any:
+        await caught_up(min_position)
+        return await queries.dispatch(GetCart(user.user_id, cart_id), context)
+
+    @router.post("/cart/items", status_code=201, response_model=CommandAccepted, summary="Add a product to my cart")
+    async def add_item(body: AddItemIn, context: Context, user: User) -> CommandAccepted:
+        return await accepted(c.AddItem(user.user_id, body.expected_version, body.sku, body.quantity), context)
+
+    @router.post("/cart/items/{sku}/quantity", response_model=CommandAccepted, summary="Change a line's quantity")
+    async def change_quantity(sku: str, body: ChangeQuantityIn, context: Context, user: User) -> CommandAccepted:
+        command = c.ChangeItemQuantity(user.user_id, body.expected_version, sku, body.quantity)
+        return await accepted(command, context)
+
+    @router.post("/cart/items/{sku}/remove", response_model=CommandAccepted, summary="Remove a line")
+    async def remove_item(sku: str, body: OptionalBody, context: Context, user: User) -> CommandAccepted:
+        return await accepted(c.RemoveItem(user.user_id, body.expected_version, sku), context)
+
+    @router.post("/cart/checkout", response_model=CommandAccepted, summary="Buy what my cart holds, at today's prices")
+    async def check_out(body: OptionalBody, context: Context, user: User) -> CommandAccepted:
+        return await accepted(c.CheckOut(user.user_id, body.expected_version), context)
+
+    @router.post("/cart/abandon", response_model=CommandAccepted, summary="Drop my open cart")
+    async def abandon(body: OptionalBody, context: Context, user: User) -> CommandAccepted:
+        return await accepted(c.AbandonCart(user.user_id, body.expected_version), context)
+
+    @router.get("/products", response_model=list[ProductOnSaleOut], summary="What can be added to a cart today")
+    async def products_on_sale(
+        context: Context,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> Any:
+        return await queries.dispatch(ListProductsOnSale(limit, offset), context)
+
+    return router
