@@ -16,7 +16,7 @@ from martello.web.problems import install_problem_handlers, problem
 
 def create_app(settings: Settings | None = None, *, shop: Shop | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    shop = shop or Shop.embedded(settings)
+    shop = shop or Shop.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

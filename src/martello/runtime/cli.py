@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", help="HTTP host (env MTL_HTTP_HOST, default 127.0.0.1)")
     run.add_argument("--port", type=int, help="HTTP port (env MTL_HTTP_PORT, default 8080)")
     run.add_argument("--data-dir", help="where the SQLite databases live (env MTL_DATA_DIR, default ./var)")
+    run.add_argument("--store-url", help="postgresql://... to keep every module's data there (env MTL_STORE_URL)")
+    run.add_argument("--bus-url", help="nats://... to exchange integration events over JetStream (env MTL_BUS_URL)")
     run.set_defaults(handler=run_command)
     return parser
 
@@ -48,7 +50,11 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     from martello.runtime.app import create_app
 
     settings = settings.override(
-        modules=parse_modules(args.modules) if args.modules else None, http_host=args.host, http_port=args.port
+        modules=parse_modules(args.modules) if args.modules else None,
+        http_host=args.host,
+        http_port=args.port,
+        store_url=args.store_url,
+        bus_url=args.bus_url,
     )
     logs.configure(settings.log_level, settings.log_format)
     app = create_app(settings)

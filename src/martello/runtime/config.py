@@ -29,6 +29,14 @@ class Settings:
     auth_secret: str | None = None
     """Signs bearer tokens; every process of one shop must share it. Default: kept in the data directory."""
     token_ttl_seconds: int = 3600
+    store_url: str | None = None
+    """`postgresql://...`: every module on its own schema there. Default: SQLite files in `data_dir`."""
+    store_schema_prefix: str = "mtl_"
+    """A module's PostgreSQL schema is this prefix and its name (`mtl_order`)."""
+    bus_url: str | None = None
+    """`nats://...`: integration events over NATS JetStream. Default: the in-process bus."""
+    bus_stream: str = "MARTELLO"
+    """The JetStream stream carrying the shop's integration events (subjects `mtl.<stream>.<type>`)."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Every other MTL_* variable, lower-cased without the prefix, for modules to read."""
 
@@ -45,8 +53,8 @@ class Settings:
                 values["data_dir"] = Path(value)
             elif name == "http_host":
                 values["http_host"] = value
-            elif name == "auth_secret":
-                values["auth_secret"] = value
+            elif name in ("auth_secret", "store_url", "store_schema_prefix", "bus_url", "bus_stream"):
+                values[name] = value
             elif name in ("http_port", "snapshot_every", "token_ttl_seconds"):
                 values[name] = _int(key, value)
             elif name == "modules":

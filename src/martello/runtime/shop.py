@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -15,6 +16,9 @@ from martello.runtime.config import Settings
 from martello.runtime.registry import MODULES, module_class
 
 log = logging.getLogger("martello")
+
+READY_TIMEOUT = 2.0
+"""Seconds a readiness probe waits for a module's storage to answer."""
 
 
 @dataclass
@@ -45,6 +49,15 @@ class Shop:
             shop.modules[name] = module_class(name)(context)
         return shop
 
+    @classmethod
+    def from_settings(cls, settings: Settings, *, clock: Clock | None = None) -> Shop:
+        """Embedded, unless the settings name a store (PostgreSQL) or bus (NATS) server to use instead."""
+        if settings.store_url or settings.bus_url:
+            from martello.runtime.distributed import distributed_shop
+
+            return distributed_shop(settings, clock=clock)
+        return cls.embedded(settings, clock=clock)
+
     async def start(self) -> None:
         log.info("martello starting...")
         for database in self.databases:
@@ -70,19 +83,27 @@ class Shop:
             await module.stop()
             log.info("%s module stopped", name)
         await self.bus.stop()
+        for module in self.modules.values():
+            close = getattr(module.context.store, "close", None)
+            if close is not None:
+                await close()
         for database in self.databases:
             database.close()
         log.info("martello stopped")
 
     async def ready(self) -> dict[str, bool]:
-        """Per module: can it reach its storage right now?"""
+        """Per module: can it reach its storage right now? And the message bus, when it is a server."""
         report = {}
         for name, module in self.modules.items():
             try:
-                await module.context.database.read(lambda tx: tx.execute("SELECT 1").fetchone())
+                check = module.context.database.read(lambda tx: tx.execute("SELECT 1").fetchone())
+                await asyncio.wait_for(check, READY_TIMEOUT)
                 report[name] = self.started
             except Exception:
                 report[name] = False
+        connected = getattr(self.bus, "connected", None)
+        if connected is not None:
+            report["message-bus"] = bool(connected)
         return report
 
 

@@ -110,9 +110,10 @@ class JetStreamBus:
     # -- the MessageBus port -----------------------------------------------------------------------
 
     def subscribe(self, consumer: str, types: Collection[str], handler: MessageHandler) -> None:
-        if self._tasks:
-            raise RuntimeError("subscribe before the bus starts")
-        self._subscriptions.append(_Subscription(consumer, frozenset(types), handler))
+        subscription = _Subscription(consumer, frozenset(types), handler)
+        self._subscriptions.append(subscription)
+        if self._js is not None:  # started already: declare its consumer and pull now
+            self._follow(subscription, declare=True)
 
     async def publish(self, messages: Sequence[Envelope[Event]]) -> None:
         js = self._js
@@ -143,8 +144,7 @@ class JetStreamBus:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
         for subscription in self._subscriptions:
-            task = asyncio.create_task(self._pull(subscription), name=f"nats:{subscription.durable}")
-            self._tasks.append(task)
+            self._follow(subscription)
 
     async def stop(self) -> None:
         """Stop pulling (a message being handled is finished first), then close the connection."""
@@ -168,12 +168,17 @@ class JetStreamBus:
 
     # -- internals -------------------------------------------------------------------------------
 
+    def _follow(self, subscription: _Subscription, *, declare: bool = False) -> None:
+        task = asyncio.create_task(self._pull(subscription, declare), name=f"nats:{subscription.durable}")
+        self._tasks.append(task)
+
     def subject(self, event_type: str) -> str:
         return f"{self.prefix}.{event_type}"
 
     async def _connect(self) -> None:
         async def disconnected() -> None:
-            log.warning("NATS connection lost; reconnecting")
+            if not self._stopping.is_set():
+                log.warning("NATS connection lost; reconnecting")
 
         async def reconnected() -> None:
             log.info("NATS connection re-established")
@@ -237,13 +242,16 @@ class JetStreamBus:
         except BadRequestError as error:  # declared by an older version with other filters
             log.warning("consumer %s: %s; using the existing one", subscription.durable, error)
 
-    async def _pull(self, subscription: _Subscription) -> None:
+    async def _pull(self, subscription: _Subscription, declare: bool = False) -> None:
         backoff = 0.2
         subscriber: JetStreamContext.PullSubscription | None = None
         while not self._stopping.is_set():
             try:
                 if subscriber is None:
                     assert self._js is not None
+                    if declare:
+                        await self._declare_consumer(subscription)
+                        declare = False
                     subscriber = await self._js.pull_subscribe_bind(durable=subscription.durable, stream=self.stream)
                 try:
                     batch = await subscriber.fetch(self.fetch_batch, timeout=1.0)

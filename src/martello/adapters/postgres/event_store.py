@@ -85,8 +85,11 @@ class PostgresEventStore:
         events: EventRegistry = registry,
         clock: Clock | None = None,
         ids: IdProvider = new_id,
+        wait_for_server: float = 0.0,
     ) -> None:
         self.database = database
+        self.wait_for_server = wait_for_server
+        """How long `migrate` retries while the server is unreachable (a service may start before it)."""
         self.registry = events
         self.clock = clock or SystemClock()
         self.ids = ids
@@ -102,9 +105,9 @@ class PostgresEventStore:
         )
         self._relay_lease = AdvisoryLease(database.url, f"{schema}:outbox-relay")
 
-    async def migrate(self, *, retry_for: float = 0.0) -> None:
-        """Apply the migrations not applied yet; with `retry_for`, wait that long for the server."""
-        deadline = asyncio.get_running_loop().time() + retry_for
+    async def migrate(self) -> None:
+        """Apply the migrations not applied yet (waiting up to `wait_for_server` for the server)."""
+        deadline = asyncio.get_running_loop().time() + self.wait_for_server
         backoff = 0.2
         while True:
             try:
