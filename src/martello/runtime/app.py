@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from martello import __version__
+from martello.runtime import ops_api
 from martello.runtime.config import Settings, auth_secret
 from martello.runtime.shop import Shop
 from martello.web.auth import TokenService
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, *, shop: Shop | None = None) ->
             return {"status": "ready", "modules": modules}
         return problem(503, "not-ready", "not every module is ready", modules=modules)
 
+    app.include_router(ops_api.build_router())
     for module in shop.modules.values():
         for router in module.routes():
             app.include_router(router)  # type: ignore[arg-type]

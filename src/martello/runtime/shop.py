@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from martello.adapters.sqlite import SqliteDatabase, SqliteEventStore
 from martello.kernel.bus import InProcessBus, MessageBus
 from martello.kernel.clock import Clock, SystemClock
+from martello.kernel.ids import uuid7
 from martello.kernel.module import Module, ModuleContext
 from martello.runtime.config import Settings
 from martello.runtime.registry import MODULES, module_class
@@ -58,16 +59,20 @@ class Shop:
             return distributed_shop(settings, clock=clock)
         return cls.embedded(settings, clock=clock)
 
-    async def start(self) -> None:
-        log.info("martello starting...")
+    async def open(self) -> None:
+        """Open every module's storage and apply its migrations (idempotent), without starting work."""
         for database in self.databases:
             database.open()
-        for name, module in self.modules.items():
-            began = time.perf_counter()
-            store = module.context.store
-            migrate = getattr(store, "migrate", None)
+        for module in self.modules.values():
+            migrate = getattr(module.context.store, "migrate", None)
             if migrate is not None:
                 await migrate()
+
+    async def start(self) -> None:
+        log.info("martello starting...")
+        await self.open()
+        for name, module in self.modules.items():
+            began = time.perf_counter()
             await module.init()
             log.info("%s module initialized in %.0f ms", name, (time.perf_counter() - began) * 1000)
         await self.bus.start()
@@ -90,6 +95,22 @@ class Shop:
         for database in self.databases:
             database.close()
         log.info("martello stopped")
+
+    def close(self) -> None:
+        for database in self.databases:
+            database.close()
+
+    def scratch_database(self, module: str) -> SqliteDatabase:
+        """An empty database beside the module's, for rebuilding read models."""
+        path = self.settings.data_dir / f".rebuild-{module}-{uuid7()}.db"
+        database = SqliteDatabase(path, synchronous="OFF")
+        database.open()
+        return database
+
+    def drop_scratch(self, database: SqliteDatabase) -> None:
+        database.close()
+        for suffix in ("", "-wal", "-shm"):
+            database.path.with_name(database.path.name + suffix).unlink(missing_ok=True)
 
     async def ready(self) -> dict[str, bool]:
         """Per module: can it reach its storage right now? And the message bus, when it is a server."""

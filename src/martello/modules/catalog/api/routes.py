@@ -18,8 +18,10 @@ from martello.modules.catalog.api.schemas import (
 )
 from martello.modules.catalog.application import commands as c
 from martello.modules.catalog.application.queries import GetCatalog, ListActiveProducts, ListCatalogs
+from martello.modules.catalog.domain.catalog import Catalog
 from martello.web.auth import Admin
 from martello.web.commands import MIN_POSITION, CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.history import HistoryOut, history
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 
@@ -70,6 +72,11 @@ def build_router(module: Any) -> APIRouter:
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(GetCatalog(catalog_id, as_of_version, as_of), context)
+
+    @router.get("/catalogs/{catalog_id}/history", response_model=HistoryOut, summary="The catalog's events")
+    async def catalog_history(catalog_id: str, _: Admin) -> HistoryOut:
+        stream_id = Catalog.stream_id_for(catalog_id)
+        return history(stream_id, await module.context.store.read_stream(stream_id))
 
     for action, command_type in TRANSITIONS.items():
         _transition_route(router, action, command_type, accepted)

@@ -1,0 +1,111 @@
+"""Operating a shop: projection status and rebuilds, stream history, a live tail of the log.
+
+Used by the CLI (on the data directory, even while the shop runs in another process) and by the
+admin HTTP endpoints under /api/v1/ops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from martello.kernel.envelope import Envelope
+from martello.kernel.errors import NotFound
+from martello.kernel.events import Event
+from martello.kernel.projection import read_checkpoint
+from martello.kernel.rebuild import Progress, rebuild_projection
+from martello.runtime.shop import Shop
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    module: str
+    name: str
+    checkpoint: int
+    head: int
+
+    @property
+    def lag(self) -> int:
+        return max(self.head - self.checkpoint, 0)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "module": self.module,
+            "name": self.name,
+            "checkpoint": self.checkpoint,
+            "head": self.head,
+            "lag": self.lag,
+        }
+
+
+async def projection_status(shop: Shop) -> list[ProjectionStatus]:
+    report = []
+    for module_name, module in shop.modules.items():
+        head = await module.context.store.head()
+        for name in module.projections:
+            checkpoint = await module.context.database.read(lambda tx, n=name: _checkpoint(tx, n))
+            report.append(ProjectionStatus(module_name, name, checkpoint, head))
+    return report
+
+
+def _checkpoint(tx: Any, name: str) -> int:
+    try:
+        return read_checkpoint(tx, name)
+    except Exception:  # the checkpoints table does not exist before the module's first start
+        return 0
+
+
+def find_projection(shop: Shop, name: str) -> tuple[str, Any]:
+    for module_name, module in shop.modules.items():
+        if name in module.projections:
+            return module_name, module.projections[name]
+    known = ", ".join(n for m in shop.modules.values() for n in m.projections)
+    raise NotFound(f"no projection named {name!r}; known: {known}", name=name)
+
+
+async def rebuild(shop: Shop, name: str, progress: Progress | None = None) -> int:
+    """Rebuild one projection from its module's log and swap it in atomically; return its position."""
+    module_name, runner = find_projection(shop, name)
+    module = shop.modules[module_name]
+    scratch = shop.scratch_database(module_name)
+    try:
+        return await rebuild_projection(
+            runner.projection, module.context.store, module.context.database, scratch, progress=progress
+        )
+    finally:
+        shop.drop_scratch(scratch)
+
+
+async def stream_history(shop: Shop, stream_id: str) -> tuple[str, list[Envelope[Event]]]:
+    """Every event of a stream with its envelope, and the module that holds it."""
+    for module_name, module in shop.modules.items():
+        envelopes = await module.context.store.read_stream(stream_id)
+        if envelopes:
+            return module_name, envelopes
+    raise NotFound(f"no stream {stream_id!r} in any module", stream_id=stream_id)
+
+
+async def tail(
+    shop: Shop,
+    modules: Collection[str] | None = None,
+    types: Collection[str] | None = None,
+    *,
+    from_start: bool = False,
+    poll: float = 0.5,
+) -> AsyncIterator[tuple[str, Envelope[Event]]]:
+    """Yield (module, envelope) for every event appended from now on (or from the start)."""
+    selected = {n: m for n, m in shop.modules.items() if not modules or n in modules}
+    positions = {n: 0 if from_start else await m.context.store.head() for n, m in selected.items()}
+    while True:
+        quiet = True
+        for name, module in selected.items():
+            batch = await module.context.store.read_all(positions[name], 500, types)
+            if batch:
+                quiet = False
+                positions[name] = batch[-1].position
+                for envelope in batch:
+                    yield name, envelope
+        if quiet:
+            await asyncio.sleep(poll)
