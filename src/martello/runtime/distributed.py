@@ -37,7 +37,10 @@ def check_urls(settings: Settings) -> None:
 
 def distributed_shop(settings: Settings, *, clock: Clock | None = None) -> Shop:
     check_urls(settings)
-    bus: MessageBus = JetStreamBus(settings.bus_url, stream=settings.bus_stream) if settings.bus_url else InProcessBus()
+    bus: MessageBus = InProcessBus()
+    if settings.bus_url:
+        ack_wait = float(settings.extra.get("bus_ack_wait", "30"))  # MTL_BUS_ACK_WAIT: redelivery after (s)
+        bus = JetStreamBus(settings.bus_url, stream=settings.bus_stream, ack_wait=ack_wait)
     shop = Shop(settings, bus=bus, clock=clock or SystemClock())
     for name in available(settings.modules):
         database: PostgresDatabase | SqliteDatabase

@@ -282,6 +282,13 @@ class JetStreamBus:
     async def _handle(self, subscription: _Subscription, message: Msg) -> None:
         try:
             body = orjson.loads(message.data)
+            if message.metadata.num_delivered > 1:
+                log.info(
+                    "%s: %s redelivered (delivery %d)",
+                    subscription.consumer,
+                    message.subject,
+                    message.metadata.num_delivered,
+                )
             if body["type"] in subscription.types:  # else: an older server's catch-all filter, not for us
                 # An unknown schema version raises here: the message waits for this consumer's upgrade.
                 await subscription.handler(decode(body, self.registry))
