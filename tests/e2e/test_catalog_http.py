@@ -80,7 +80,8 @@ async def test_bad_input_is_refused_with_a_problem_and_nothing_is_stored(client:
     assert unknown.status_code == 404
     assert problem_of(unknown)["code"] == "not-found"
 
-    catalog_id = (await client.post(f"{API}/catalogs", json={"name": "Winter"}, headers=admin)).json()["id"]
+    created = (await client.post(f"{API}/catalogs", json={"name": "Winter"}, headers=admin)).json()
+    catalog_id = created["id"]
     too_early = await client.post(f"{API}/catalogs/{catalog_id}/activate", headers=admin)
     assert too_early.status_code == 409
     assert problem_of(too_early)["code"] == "catalog-transition-not-allowed"
@@ -98,7 +99,7 @@ async def test_bad_input_is_refused_with_a_problem_and_nothing_is_stored(client:
     assert stale.status_code == 409
     assert problem_of(stale)["code"] == "concurrency-conflict"
 
-    catalog = (await client.get(f"{API}/catalogs/{catalog_id}")).json()
+    catalog = (await client.get(f"{API}/catalogs/{catalog_id}", params={"min_position": created["position"]})).json()
     assert catalog["version"] == 1 and catalog["products"] == []
 
 
