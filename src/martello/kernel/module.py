@@ -72,9 +72,15 @@ class Module:
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}:outbox"))
 
     async def stop(self) -> None:
-        """Stop background work between batches: every batch is one transaction, so nothing is half-written."""
-        for task in self._tasks:
-            task.cancel()
+        """Stop background work between batches: every batch is one transaction, so nothing is half-written.
+
+        Cancels again until every task has ended: on Python 3.11 `asyncio.wait_for` swallows a cancellation
+        that arrives just as the awaited future completes (a commit signal, say), and the task runs on."""
+        pending = set(self._tasks)
+        while pending:
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=0.1)
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
 
