@@ -7,6 +7,7 @@ import importlib
 from martello.kernel.module import Module
 
 MODULES: dict[str, str] = {
+    "user": "martello.modules.user.module:UserModule",
     "catalog": "martello.modules.catalog.module:CatalogModule",
     "warehouse": "martello.modules.warehouse.module:WarehouseModule",
     "cart": "martello.modules.cart.module:CartModule",

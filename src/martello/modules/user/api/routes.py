@@ -1,0 +1,83 @@
+"""The user HTTP API, mounted under /api/v1/user: sign up, sign in, own profile, and user admin."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from martello.kernel.envelope import MessageContext
+from martello.kernel.errors import InvalidValue
+from martello.modules.user.api.schemas import ProfileIn, RoleIn, SessionOut, SignInIn, SignUpIn, UserOut
+from martello.modules.user.application.commands import ChangeProfile, ChangeRole, RegisterUser
+from martello.modules.user.application.queries import Account, Authenticate, GetUser, ListUsers
+from martello.web.auth import Admin, User
+from martello.web.commands import MIN_POSITION, CommandAccepted, Context, wait_for_position
+
+
+def build_router(module: Any) -> APIRouter:
+    """`module` is the UserModule: its command and query buses and its projection runners.
+    Signing up and in is public; the profile needs a token; listing users and changing roles needs an admin."""
+    router = APIRouter(prefix="/api/v1/user", tags=["user"])
+    commands, queries = module.commands, module.queries
+
+    async def accepted(command: object, context: MessageContext) -> CommandAccepted:
+        return CommandAccepted.of(await commands.dispatch(command, context))
+
+    async def caught_up(position: int | None) -> None:
+        await wait_for_position(module.projections.values(), position)
+
+    @router.post("/users", status_code=201, response_model=CommandAccepted, summary="Sign up")
+    async def sign_up(body: SignUpIn, context: Context) -> CommandAccepted:
+        command = RegisterUser(body.username, body.email, body.email_confirmation, body.password)
+        return await accepted(command, context)
+
+    @router.post("/sessions", response_model=SessionOut, summary="Sign in for a bearer token")
+    async def sign_in(body: SignInIn, request: Request, context: Context) -> SessionOut:
+        if body.username is not None and body.email is not None:
+            raise InvalidValue("email", "give a username or an e-mail address, not both")
+        login = body.username if body.username is not None else body.email
+        if not login:
+            raise InvalidValue("username", "give a username (or an e-mail address)")
+        account: Account = await queries.dispatch(Authenticate(login, body.password), context)
+        token, expires = request.app.state.tokens.issue(account.user_id, account.roles)
+        return SessionOut(
+            access_token=token,
+            expires_at=datetime.fromtimestamp(expires, UTC),
+            user_id=account.user_id,
+            roles=sorted(account.roles),
+        )
+
+    @router.get("/me", response_model=UserOut, summary="The signed-in user's account")
+    async def me(principal: User, context: Context, min_position: int | None = MIN_POSITION) -> Any:
+        await caught_up(min_position)
+        return await queries.dispatch(GetUser(principal.user_id), context)
+
+    @router.put("/me/profile", response_model=CommandAccepted, summary="Change the signed-in user's profile")
+    async def change_profile(body: ProfileIn, principal: User, context: Context) -> CommandAccepted:
+        command = ChangeProfile(principal.user_id, body.expected_version, body.display_name, body.locale)
+        return await accepted(command, context)
+
+    @router.get("/users", response_model=list[UserOut], summary="List users (admin)")
+    async def list_users(
+        context: Context,
+        _: Admin,
+        role: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        min_position: int | None = MIN_POSITION,
+    ) -> Any:
+        await caught_up(min_position)
+        return await queries.dispatch(ListUsers(role, limit, offset), context)
+
+    @router.get("/users/{user_id}", response_model=UserOut, summary="One user: yourself, or anyone for an admin")
+    async def get_user(user_id: str, context: Context, _: User, min_position: int | None = MIN_POSITION) -> Any:
+        await caught_up(min_position)
+        return await queries.dispatch(GetUser(user_id), context)
+
+    @router.post("/users/{user_id}/role", response_model=CommandAccepted, summary="Change a user's role (admin)")
+    async def change_role(user_id: str, body: RoleIn, context: Context, _: Admin) -> CommandAccepted:
+        return await accepted(ChangeRole(user_id, body.expected_version, body.role), context)
+
+    return router
