@@ -6,10 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
 
 from martello import __version__
 from martello.runtime import ops_api
 from martello.runtime.config import Settings, auth_secret
+from martello.runtime.metrics import HttpMetrics, RequestMetrics, exposition
 from martello.runtime.shop import Shop
 from martello.web.auth import TokenService
 from martello.web.problems import install_problem_handlers, problem
@@ -47,6 +49,13 @@ def create_app(settings: Settings | None = None, *, shop: Shop | None = None) ->
         if modules and all(modules.values()):
             return {"status": "ready", "modules": modules}
         return problem(503, "not-ready", "not every module is ready", modules=modules)
+
+    requests = HttpMetrics()
+    app.add_middleware(RequestMetrics, metrics=requests)
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics (text exposition format)")
+    async def metrics() -> PlainTextResponse:
+        return PlainTextResponse(await exposition(shop, requests), media_type="text/plain; version=0.0.4")
 
     app.include_router(ops_api.build_router())
     for module in shop.modules.values():
