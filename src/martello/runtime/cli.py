@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from martello.kernel.errors import NotFound
 from martello.kernel.events import to_data
 from martello.runtime.config import ConfigError, Settings, parse_modules
+from martello.runtime.demo import add_demo_parser
 
 if TYPE_CHECKING:
     from martello.runtime.shop import Shop
@@ -48,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--store-url", help="postgresql://... to keep every module's data there (env MTL_STORE_URL)")
     run.add_argument("--bus-url", help="nats://... to exchange integration events over JetStream (env MTL_BUS_URL)")
     run.set_defaults(handler=run_command)
+
+    add_demo_parser(commands)
 
     stream = commands.add_parser("stream", help="event streams").add_subparsers(dest="stream_command", required=True)
     show = stream.add_parser("show", help="list a stream's events with their envelopes")

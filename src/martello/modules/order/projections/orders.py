@@ -6,6 +6,7 @@ import json
 
 from martello.kernel.database import Transaction
 from martello.kernel.envelope import Envelope
+from martello.kernel.events import Event
 from martello.kernel.projection import Projection, on
 from martello.modules.order.domain.events import (
     OrderCancellationRequested,
@@ -72,7 +73,7 @@ class OrdersProjection(Projection):
             ],
         )
 
-    def _status(self, tx: Transaction, e: Envelope[object], order_id: str, status: str) -> None:
+    def _status(self, tx: Transaction, e: Envelope[Event], order_id: str, status: str) -> None:
         tx.execute(
             "UPDATE order_orders SET status = ?, version = ?, updated_at = ? WHERE id = ?",
             (status, e.stream_version, e.timestamp.isoformat(), order_id),
