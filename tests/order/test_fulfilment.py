@@ -102,21 +102,24 @@ async def test_reserved_stock_confirms_and_a_shortage_rejects_naming_the_sku(sho
 
 async def test_redelivering_every_message_changes_nothing(shop: Shop) -> None:
     async with shop(("order",)) as client:
-        cart_checked_out = checkout()
-        await deliver(client, cart_checked_out)
-        order_id = (await the_order(client))["id"]
-        reserved = message(StockReserved(order_id=order_id, lines=()), "stock")
-        await deliver(client, reserved)
+        first_checkout, second_checkout = checkout("cart-1", "u-1"), checkout("cart-2", "u-2")
+        await deliver(client, first_checkout, second_checkout)
+        first, second = (await the_order(client, "u-1"))["id"], (await the_order(client, "u-2"))["id"]
+        reserved = message(StockReserved(order_id=first, lines=()), "stock")
+        shortage = {"sku": "SKU-1", "requested": 2, "available": 1}
+        failed = message(StockReservationFailed(order_id=second, shortages=(shortage,)), "stock")
+        await deliver(client, reserved, failed)
         before = await stored(client)
 
-        await deliver(client, cart_checked_out, reserved, cart_checked_out, reserved)
-        again = checkout()  # the same cart checked out in a new message: still one order per cart
-        await deliver(client, again)
-        failed_late = message(StockReservationFailed(order_id=order_id, shortages=()), "stock")
-        await deliver(client, failed_late)  # an answer the order no longer waits for
+        everything = (first_checkout, second_checkout, reserved, failed)
+        await deliver(client, *everything, *reversed(everything))
+        await deliver(client, checkout("cart-1", "u-1"))  # the same cart in a new message: still one order
+        await deliver(client, message(StockReservationFailed(order_id=first, shortages=()), "stock"))  # too late
+        await deliver(client, message(StockReserved(order_id=second, lines=()), "stock"))  # contradicts, ignored
 
         assert await stored(client) == before
-        assert (await the_order(client))["status"] == "confirmed"
+        assert (await the_order(client, "u-1"))["status"] == "confirmed"
+        assert (await the_order(client, "u-2"))["status"] == "rejected"
 
 
 async def test_a_message_about_an_unknown_order_is_dropped_not_retried_forever(shop: Shop) -> None:
