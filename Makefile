@@ -29,5 +29,8 @@ contracts: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+demo: $(STAMP)
+	$(BIN)/martello demo
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -84,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    class ShopServer(uvicorn.Server):
+        """uvicorn, announcing where it listens once the modules have started. On SIGINT/SIGTERM it stops
+        accepting connections, lets in-flight requests finish, then stops the modules (projections end
+        between batches, every batch one transaction: nothing is left half-written)."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                log.info("http-server started listening at http://%s:%d", self.config.host, self.config.port)
+
     from martello.runtime import logs
     from martello.runtime.app import create_app
 
@@ -104,12 +115,15 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         access_log=False,
         timeout_graceful_shutdown=10,
     )
-    server = uvicorn.Server(config)
+    server = ShopServer(config)
 
     async def serve() -> None:
         await server.serve()
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:  # uvicorn re-raises the SIGINT it handled, once the shop has stopped cleanly
+        pass
     return 0
 
 
