@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import socket
@@ -120,10 +121,8 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     async def serve() -> None:
         await server.serve()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled, after a clean stop
         asyncio.run(serve())
-    except KeyboardInterrupt:  # uvicorn re-raises the SIGINT it handled, once the shop has stopped cleanly
-        pass
     return 0
 
 
