@@ -27,7 +27,7 @@ class WarehouseModule(Module):
         repository = Repository(context.store, Warehouse, snapshot_every=snapshot_every, integration=published_events)
         self.warehouses = Warehouses(repository)
         handlers.register(self.commands, self.warehouses)
-        queries.register(self.queries, context.database)
+        queries.register(self.queries, context.database, self.warehouses)
         consumers.subscribe(context.bus, self.warehouses, context.database)
         self.add_projection(StockProjection())
 

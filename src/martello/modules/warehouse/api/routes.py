@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,10 +12,14 @@ from martello.modules.warehouse.application.commands import ReceiveStock
 from martello.modules.warehouse.application.queries import GetStock, ListStock
 from martello.web.auth import Admin
 from martello.web.commands import MIN_POSITION, CommandAccepted, Context, wait_for_position
+from martello.web.history import HistoryOut, history
+
+AsOfVersion = Annotated[int | None, Query(ge=1, description="The stock as of this version of the warehouse stream")]
+AsOf = Annotated[datetime | None, Query(description="The stock as of this ISO-8601 instant")]
 
 
 def build_router(module: Any) -> APIRouter:
-    """`module` is the WarehouseModule: its command and query buses and its projection runners.
+    """`module` is the WarehouseModule: its command and query buses, its projection runners and `warehouses`.
     Reservations are not commands here: the warehouse makes them when orders are placed."""
     router = APIRouter(prefix="/api/v1/warehouse", tags=["warehouse"])
     commands, queries = module.commands, module.queries
@@ -26,20 +31,34 @@ def build_router(module: Any) -> APIRouter:
     async def receive_stock(sku: str, body: ReceiveStockIn, context: Context, _: Admin) -> CommandAccepted:
         return CommandAccepted.of(await commands.dispatch(ReceiveStock(sku, body.quantity), context))
 
-    @router.get("/stock", response_model=list[StockOut], summary="Stock of every SKU")
+    @router.get("/stock", response_model=list[StockOut], summary="Stock of every SKU, now or as of the past")
     async def list_stock(
         context: Context,
         _: Admin,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
+        as_of_version: AsOfVersion = None,
+        as_of: AsOf = None,
         min_position: int | None = MIN_POSITION,
     ) -> Any:
         await caught_up(min_position)
-        return await queries.dispatch(ListStock(limit, offset), context)
+        return await queries.dispatch(ListStock(limit, offset, as_of_version, as_of), context)
 
-    @router.get("/stock/{sku}", response_model=StockOut, summary="Stock of one SKU")
-    async def get_stock(sku: str, context: Context, _: Admin, min_position: int | None = MIN_POSITION) -> Any:
+    @router.get("/stock/{sku}", response_model=StockOut, summary="Stock of one SKU, now or as of the past")
+    async def get_stock(
+        sku: str,
+        context: Context,
+        _: Admin,
+        as_of_version: AsOfVersion = None,
+        as_of: AsOf = None,
+        min_position: int | None = MIN_POSITION,
+    ) -> Any:
         await caught_up(min_position)
-        return await queries.dispatch(GetStock(sku), context)
+        return await queries.dispatch(GetStock(sku, as_of_version, as_of), context)
+
+    @router.get("/history", response_model=HistoryOut, summary="The warehouse's events, with their envelopes")
+    async def warehouse_history(_: Admin) -> HistoryOut:
+        stream_id = module.warehouses.stream_id
+        return history(stream_id, await module.context.store.read_stream(stream_id))
 
     return router

@@ -19,4 +19,5 @@ class StockOut(BaseModel):
     """Units of those set aside for orders."""
     available: int
     """on_hand - reserved: what new orders can reserve."""
-    updated_at: str
+    updated_at: str | None = None
+    """When the SKU's stock last changed (None in a view as of the past: the warehouse's state knows no times)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from martello.kernel.dispatch import CommandResult
 from martello.kernel.envelope import MessageContext
@@ -15,6 +16,14 @@ class Warehouses:
     def __init__(self, repository: Repository[Warehouse], warehouse_id: str = MAIN) -> None:
         self.repository = repository
         self.warehouse_id = warehouse_id
+
+    @property
+    def stream_id(self) -> str:
+        return Warehouse.stream_id_for(self.warehouse_id)
+
+    async def as_of(self, *, version: int | None = None, instant: datetime | None = None) -> Warehouse:
+        """The warehouse as it was at a version of its stream or at an instant; NotFound before its first event."""
+        return await self.repository.load(self.warehouse_id, as_of_version=version, as_of=instant)
 
     async def change(
         self,
