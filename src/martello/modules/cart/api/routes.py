@@ -1,8 +1,10 @@
 """The cart's HTTP API, mounted under /api/v1/cart. A customer sees and changes only their own cart:
-the user is always the bearer token's, so there is no way to name someone else's."""
+the user is always the bearer token's, so there is no way to name someone else's. Only an
+administrator may read another user's history; for other customers it does not exist (404)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -11,10 +13,14 @@ from martello.kernel.envelope import MessageContext
 from martello.modules.cart.api.schemas import AddItemIn, CartOut, ChangeQuantityIn, ProductOnSaleOut
 from martello.modules.cart.application import commands as c
 from martello.modules.cart.application.queries import GetCart, GetOpenCart, ListProductsOnSale
-from martello.web.auth import User
+from martello.modules.cart.domain.cart import Cart
+from martello.web.auth import Principal, User
 from martello.web.commands import MIN_POSITION, CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.history import HistoryOut, history
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
+AsOfVersion = Annotated[int | None, Query(ge=1, description="As of this version of my cart stream")]
+AsOf = Annotated[datetime | None, Query(description="As of this ISO-8601 instant")]
 
 
 def build_router(module: Any) -> APIRouter:
@@ -28,15 +34,45 @@ def build_router(module: Any) -> APIRouter:
     async def caught_up(position: int | None) -> None:
         await wait_for_position(module.projections.values(), position)
 
-    @router.get("/cart", response_model=CartOut, summary="My open cart, priced now")
-    async def open_cart(context: Context, user: User, min_position: int | None = MIN_POSITION) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetOpenCart(user.user_id), context)
+    async def history_of(user_id: str, reader: Principal) -> HistoryOut:
+        stream_id = Cart.stream_id_for(user_id)
+        allowed = reader.user_id == user_id or reader.is_admin
+        return history(stream_id, await module.context.store.read_stream(stream_id) if allowed else [])
 
-    @router.get("/carts/{cart_id}", response_model=CartOut, summary="One of my carts, open or closed")
-    async def one_cart(cart_id: str, context: Context, user: User, min_position: int | None = MIN_POSITION) -> Any:
+    @router.get("/cart", response_model=CartOut, summary="My open cart (now or as of the past), priced now")
+    async def open_cart(
+        context: Context,
+        user: User,
+        as_of_version: AsOfVersion = None,
+        as_of: AsOf = None,
+        min_position: int | None = MIN_POSITION,
+    ) -> Any:
         await caught_up(min_position)
-        return await queries.dispatch(GetCart(user.user_id, cart_id), context)
+        return await queries.dispatch(GetOpenCart(user.user_id, as_of_version, as_of), context)
+
+    @router.get("/carts/{cart_id}", response_model=CartOut, summary="One of my carts, open or closed, now or then")
+    async def one_cart(
+        cart_id: str,
+        context: Context,
+        user: User,
+        as_of_version: AsOfVersion = None,
+        as_of: AsOf = None,
+        min_position: int | None = MIN_POSITION,
+    ) -> Any:
+        await caught_up(min_position)
+        return await queries.dispatch(GetCart(user.user_id, cart_id, as_of_version, as_of), context)
+
+    @router.get("/cart/history", response_model=HistoryOut, summary="The events of my carts, with their envelopes")
+    async def my_history(user: User) -> HistoryOut:
+        return await history_of(user.user_id, user)
+
+    @router.get(
+        "/users/{user_id}/history",
+        response_model=HistoryOut,
+        summary="A user's cart events (the user or an administrator)",
+    )
+    async def user_history(user_id: str, user: User) -> HistoryOut:
+        return await history_of(user_id, user)
 
     @router.post("/cart/items", status_code=201, response_model=CommandAccepted, summary="Add a product to my cart")
     async def add_item(body: AddItemIn, context: Context, user: User) -> CommandAccepted:

@@ -1,9 +1,10 @@
-"""Queries: a user's carts from the carts read model, priced from the price list; what can be sold."""
+"""Queries: a user's carts from the carts read model, priced from the price list; what can be sold.
+Time travel (`as_of_version` / `as_of`) answers from the user's stream cut at that point instead."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from martello.kernel.clock import Clock
@@ -11,7 +12,10 @@ from martello.kernel.database import Database, Transaction
 from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import MessageContext
 from martello.kernel.errors import NotFound
+from martello.kernel.store import EventStore
+from martello.modules.cart.application.past_carts import PastCart, carts_as_of
 from martello.modules.cart.application.price_list import PriceList, offer_for
+from martello.modules.cart.domain.cart import Cart
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +23,10 @@ class GetOpenCart:
     """The user's open cart; an empty one (no id) when none is open."""
 
     user_id: str
+    as_of_version: int | None = None
+    """As of this version of the user's cart stream."""
+    as_of: datetime | None = None
+    """As of this instant."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +35,8 @@ class GetCart:
 
     user_id: str
     cart_id: str
+    as_of_version: int | None = None
+    as_of: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +49,39 @@ CART_COLUMNS = "cart_id, user_id, status, version, opened_at, updated_at, total_
 
 
 def _cart(tx: Transaction, row: Any, today: date) -> dict[str, Any]:
-    cart_id, user_id, status, version, opened, updated, total, currency = row
     rows = tx.execute(
         "SELECT sku, quantity, name, price_amount, currency FROM cart_lines WHERE cart_id = ? ORDER BY added_at",
-        (cart_id,),
+        (row[0],),
     ).fetchall()
+    return _view(tx, row, rows, today)
+
+
+def _past_cart(tx: Transaction, cart: PastCart, today: date) -> dict[str, Any]:
+    """The view of a cart folded from its stream: the read model's row and lines, then the same view."""
+    rows = []
+    for sku, quantity in cart.quantities.items():
+        bought = cart.bought.get(sku, {})
+        rows.append((sku, quantity, bought.get("name"), bought.get("price_amount"), bought.get("currency")))
+    row = (cart.cart_id, cart.user_id, cart.status, cart.version, cart.opened_at, cart.updated_at)
+    return _view(tx, (*row, cart.total_amount, cart.currency), rows, today)
+
+
+def _no_open_cart(user_id: str, version: int) -> dict[str, Any]:
+    return {
+        "cart_id": None,
+        "user_id": user_id,
+        "status": "none",
+        "version": version,
+        "lines": [],
+        "total_amount": 0,
+        "currency": None,
+    }
+
+
+def _view(tx: Transaction, row: Any, rows: list[Any], today: date) -> dict[str, Any]:
+    """A cart (row of `cart_carts`) with its lines (`sku, quantity, name, price_amount, currency`):
+    an open cart priced now, a closed one at the prices it was bought at."""
+    cart_id, user_id, status, version, opened, updated, total, currency = row
     if status == "open":
         lines = [_priced_now(tx, sku, quantity, today) for sku, quantity, *_ in rows]
         total, currency = _total(lines)
@@ -86,9 +124,34 @@ def _total(lines: list[dict[str, Any]]) -> tuple[int | None, str | None]:
     return sum(line["price_amount"] * line["quantity"] for line in sellable), currencies.pop()
 
 
-def register(queries: QueryBus, database: Database, prices: PriceList, clock: Clock) -> None:
+def register(queries: QueryBus, database: Database, prices: PriceList, clock: Clock, store: EventStore) -> None:
+    async def carts_then(query: GetOpenCart | GetCart) -> tuple[dict[str, PastCart], int]:
+        """The user's carts as of the query's point in time, and their stream's version then."""
+        stream_id = Cart.stream_id_for(query.user_id)
+        envelopes = await store.read_stream(stream_id, to_version=query.as_of_version, until=query.as_of)
+        if not envelopes:
+            raise NotFound(f"user {query.user_id} had no carts at that point in time", user_id=query.user_id)
+        return carts_as_of(envelopes), envelopes[-1].stream_version
+
+    async def open_cart_then(query: GetOpenCart) -> dict[str, Any]:
+        today = clock.now().date()
+        carts, version = await carts_then(query)
+        open_cart = next((cart for cart in carts.values() if cart.status == "open"), None)
+        if open_cart is None:
+            return _no_open_cart(query.user_id, version)
+        return await database.read(lambda tx: _past_cart(tx, open_cart, today))
+
+    async def cart_then(query: GetCart) -> dict[str, Any]:
+        today = clock.now().date()
+        cart = (await carts_then(query))[0].get(query.cart_id)
+        if cart is None:
+            raise NotFound(f"cart {query.cart_id} did not exist at that point in time", id=query.cart_id)
+        return await database.read(lambda tx: _past_cart(tx, cart, today))
+
     @queries.handler
     async def get_open_cart(query: GetOpenCart, context: MessageContext) -> dict[str, Any]:
+        if query.as_of_version is not None or query.as_of is not None:
+            return await open_cart_then(query)
         today = clock.now().date()
 
         def read(tx: Transaction) -> dict[str, Any]:
@@ -100,20 +163,14 @@ def register(queries: QueryBus, database: Database, prices: PriceList, clock: Cl
             (version,) = tx.execute(
                 "SELECT max(version) FROM cart_carts WHERE user_id = ?", (query.user_id,)
             ).fetchone()
-            return {
-                "cart_id": None,
-                "user_id": query.user_id,
-                "status": "none",
-                "version": version or 0,
-                "lines": [],
-                "total_amount": 0,
-                "currency": None,
-            }
+            return _no_open_cart(query.user_id, version or 0)
 
         return await database.read(read)
 
     @queries.handler
     async def get_cart(query: GetCart, context: MessageContext) -> dict[str, Any]:
+        if query.as_of_version is not None or query.as_of is not None:
+            return await cart_then(query)
         today = clock.now().date()
 
         def read(tx: Transaction) -> dict[str, Any] | None:
