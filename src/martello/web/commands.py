@@ -43,7 +43,7 @@ class CommandAccepted(BaseModel):
         return cls(id=result.id, stream_version=result.stream_version, position=result.position)
 
 
-def request_context(
+async def request_context(  # async: no worker-thread hop (see martello.web.auth)
     request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]
 ) -> MessageContext:
     """The message context of one HTTP request: its correlation id (kept if the caller sent one) and actor."""
