@@ -7,6 +7,7 @@ Every test run names its own schemas and streams (`unique_name`), so runs never 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import shutil
@@ -103,3 +104,49 @@ def private_nats(store_dir: Path) -> Iterator[NatsServer]:
         yield server
     finally:
         server.stop()
+
+
+class TcpProxy:
+    """A TCP forwarder on a spare port, to make a shared server unreachable without stopping it.
+
+    Until `start()` (and after `stop()`) nothing listens on `port`; `stop()` also cuts every
+    connection made through it, as a server restart or a network failure would.
+    """
+
+    def __init__(self, target_host: str, target_port: int, port: int | None = None) -> None:
+        self.target = (target_host, target_port)
+        self.port = port or free_port()
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for writer in list(self._writers):
+            writer.close()
+        self._writers.clear()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.close()
+            return
+        self._writers.update((writer, upstream_writer))
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            except (OSError, asyncio.CancelledError):
+                pass
+            finally:
+                sink.close()
+                self._writers.discard(sink)
+
+        await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))

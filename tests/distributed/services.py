@@ -162,7 +162,7 @@ class Topology:
         try:
             await asyncio.gather(*(service.wait_until_ready() for service in self.services))
         except BaseException:
-            self.stop()
+            await asyncio.to_thread(self.stop)
             raise
 
     def stop(self) -> None:
@@ -175,7 +175,7 @@ class Topology:
     async def close(self) -> None:
         for client in self._clients:
             await client.aclose()
-        self.stop()
+        await asyncio.to_thread(self.stop)  # keep this loop turning (a test's TCP proxies live in it)
 
     def logs(self) -> str:
         return "\n".join(f"--- {s.name} ---\n{s.tail()}" for s in self.services)

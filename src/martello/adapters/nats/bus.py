@@ -22,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import re
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -183,8 +185,15 @@ class JetStreamBus:
         async def reconnected() -> None:
             log.info("NATS connection re-established")
 
+        warned_at = -math.inf
+
         async def error(e: Exception) -> None:
-            log.debug("NATS: %s", e)
+            nonlocal warned_at
+            if self._client is None and time.monotonic() - warned_at > 5:  # still connecting for the first time
+                warned_at = time.monotonic()
+                log.warning("NATS not ready at %s (%s); still trying", self.url, e)
+            else:
+                log.debug("NATS: %s", e)
 
         self._client = await nats.connect(
             servers=[self.url],

@@ -105,6 +105,8 @@ class PostgresDatabase:
         self.max_attempts = max_attempts
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
         self._threads = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix=f"pg:{schema}")
+        self._probe = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pg-ping:{schema}")
+        self._ping: asyncio.Future[bool] | None = None
         self._schema_ready = False
         self._closed = False
 
@@ -124,6 +126,7 @@ class PostgresDatabase:
                 configure=configure_connection,
                 check=ConnectionPool.check_connection,
                 timeout=self.timeout,
+                reconnect_timeout=5.0,  # give up a reconnection early: the next request starts a fresh one
                 name=self.schema,
                 open=False,
             )
@@ -134,6 +137,7 @@ class PostgresDatabase:
             return
         self._closed = True
         self._threads.shutdown(wait=True)
+        self._probe.shutdown(wait=True)
         if self._pool is not None:
             self._pool.close()
 
@@ -144,6 +148,23 @@ class PostgresDatabase:
 
     async def read(self, fn: Callable[[PostgresTransaction], T]) -> T:
         return await self.run(lambda connection: fn(PostgresTransaction(connection, self.schema)), read_only=True)
+
+    async def ping(self, timeout: float = 1.0) -> bool:
+        """Can a connection be had within `timeout` seconds? (Concurrent probes share one attempt.)"""
+        if self._ping is None or self._ping.done():
+            self.open()
+            loop = asyncio.get_running_loop()
+            self._ping = loop.run_in_executor(self._probe, self._try_connection, timeout)
+        return await asyncio.shield(self._ping)
+
+    def _try_connection(self, timeout: float) -> bool:
+        assert self._pool is not None
+        try:
+            with self._pool.connection(timeout=timeout) as connection:
+                connection.execute("SELECT 1")
+            return True
+        except psycopg.Error:
+            return False
 
     # -- native access for the adapters ------------------------------------------------------------
 
