@@ -131,7 +131,7 @@ def _offline(settings: Settings, work: Callable[[Shop], Awaitable[int]]) -> int:
     from martello.runtime.shop import Shop
 
     async def main() -> int:
-        shop = Shop.embedded(settings)
+        shop = Shop.from_settings(settings)  # MTL_STORE_URL: the PostgreSQL schemas of a distributed shop
         await shop.open()
         try:
             return await work(shop)
