@@ -18,6 +18,8 @@ from martello.kernel.projection import read_checkpoint
 from martello.kernel.rebuild import Progress, rebuild_projection
 from martello.runtime.shop import Shop
 
+LAG_COUNT_LIMIT = 10_000
+
 
 @dataclass(frozen=True)
 class ProjectionStatus:
@@ -25,10 +27,9 @@ class ProjectionStatus:
     name: str
     checkpoint: int
     head: int
-
-    @property
-    def lag(self) -> int:
-        return max(self.head - self.checkpoint, 0)
+    lag: int
+    """Events after the checkpoint that this projection reads (events of other types do not count),
+    counted up to `LAG_COUNT_LIMIT`."""
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -43,10 +44,12 @@ class ProjectionStatus:
 async def projection_status(shop: Shop) -> list[ProjectionStatus]:
     report = []
     for module_name, module in shop.modules.items():
-        head = await module.context.store.head()
-        for name in module.projections:
+        store = module.context.store
+        head = await store.head()
+        for name, runner in module.projections.items():
             checkpoint = await module.context.database.read(lambda tx, n=name: _checkpoint(tx, n))
-            report.append(ProjectionStatus(module_name, name, checkpoint, head))
+            unapplied = await store.read_all(checkpoint, LAG_COUNT_LIMIT, runner.projection.event_types)
+            report.append(ProjectionStatus(module_name, name, checkpoint, head, len(unapplied)))
     return report
 
 
