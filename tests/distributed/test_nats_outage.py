@@ -28,6 +28,8 @@ from tests.distributed.rebuild_check import assert_read_models_equal_a_rebuild
 from tests.distributed.services import Topology, environment, shop_of
 from tests.servers import NatsServer, private_nats, require_postgres
 
+pytestmark = [pytest.mark.postgres, pytest.mark.nats]
+
 LAYOUT = (("front", "user,catalog,cart"), ("back-1", "warehouse,order,analytics"), ("back-2", "order"))
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.distributed.conftest import StartShop
 from tests.distributed.purchase import Shop, purchase_scenario
+
+pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 
 
 async def test_the_purchase_scenario_on_the_servers(shop: StartShop) -> None:

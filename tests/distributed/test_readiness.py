@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import ShopClient
+
+pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 
 
 async def test_readyz_reports_every_module_and_the_message_bus(client: ShopClient) -> None:

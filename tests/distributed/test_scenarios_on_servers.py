@@ -8,9 +8,13 @@ tests about SQLite files are embedded-only: those are not repeated here.)
 
 from __future__ import annotations
 
+import pytest
+
 from tests.cart import test_cart_http as cart
 from tests.e2e import test_catalog_http as catalog
 from tests.e2e import test_history_and_rebuild as history
+
+pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 
 test_catalog_walked_to_active_sells_its_products = catalog.test_a_catalog_walked_to_active_sells_its_products
 test_catalog_time_travel = catalog.test_time_travel_shows_the_catalog_as_it_was

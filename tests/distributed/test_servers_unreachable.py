@@ -16,6 +16,8 @@ from tests.distributed.purchase import eventually, ok
 from tests.distributed.services import Topology, environment, shop_of
 from tests.servers import TcpProxy
 
+pytestmark = [pytest.mark.postgres, pytest.mark.nats]
+
 
 def proxy_for(url: str, default_port: int) -> TcpProxy:
     parts = urlsplit(url)

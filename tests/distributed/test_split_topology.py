@@ -30,6 +30,8 @@ from tests.distributed.purchase import (
 from tests.distributed.rebuild_check import assert_read_models_equal_a_rebuild
 from tests.distributed.services import Topology, environment, shop_of
 
+pytestmark = [pytest.mark.postgres, pytest.mark.nats]
+
 LAYOUT = (
     ("user", "user"),
     ("catalog", "catalog"),

@@ -16,6 +16,8 @@ from martello.kernel.events import Event, event
 from martello.kernel.ids import new_id
 from tests.servers import free_port, private_nats
 
+pytestmark = pytest.mark.nats
+
 Buses = Callable[..., JetStreamBus]
 
 

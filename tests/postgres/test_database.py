@@ -10,6 +10,8 @@ import pytest
 from martello.adapters.postgres import PostgresDatabase
 from martello.kernel.database import INBOX_DDL, Transaction, mark_handled
 
+pytestmark = pytest.mark.postgres
+
 COUNTERS = "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"
 
 

@@ -12,6 +12,8 @@ from martello.kernel.envelope import MessageContext
 from martello.kernel.events import Event, event
 from martello.kernel.store import NEW_STREAM
 
+pytestmark = pytest.mark.postgres
+
 Stores = Callable[[], Awaitable[PostgresEventStore]]
 CONTEXT = MessageContext.new()
 

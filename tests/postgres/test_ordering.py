@@ -11,10 +11,14 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 
+import pytest
+
 from martello.adapters.postgres import PostgresDatabase, PostgresEventStore
 from martello.kernel.envelope import MessageContext
 from martello.kernel.errors import ConcurrencyError
 from martello.kernel.events import Event, event
+
+pytestmark = pytest.mark.postgres
 
 WRITERS, APPENDS = 4, 40
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import pytest
+
 from martello.adapters.postgres import PostgresDatabase, PostgresEventStore
 from martello.kernel.database import Transaction
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.events import Event, event
 from martello.kernel.projection import Projection, ProjectionRunner, on
+
+pytestmark = pytest.mark.postgres
 
 EVENTS = 120
 
