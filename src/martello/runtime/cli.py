@@ -117,10 +117,6 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         timeout_graceful_shutdown=10,
     )
     server = ShopServer(config)
-
-    async def serve() -> None:
-        await server.serve()
-
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled, after a clean stop
         server.run()  # on uvloop when installed (uvicorn[standard]): cheaper wake-ups and socket writes
     return 0
