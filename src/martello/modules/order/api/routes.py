@@ -1,5 +1,6 @@
 """The order's HTTP API, mounted under /api/v1/order. Orders come from checked-out carts; here they are
-read, paid (simulated), shipped (administrators) and cancelled."""
+read (now, as of the past, or as their history of events), paid (simulated), shipped (administrators) and
+cancelled."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from fastapi import APIRouter, Body, Query
 
 from martello.modules.order.api.schemas import OrderOut
 from martello.modules.order.application.commands import CancelOrder, PayOrder, ShipOrder
-from martello.modules.order.application.queries import GetOrder, ListOrders
+from martello.modules.order.application.queries import GetOrder, GetOrderHistory, ListOrders
+from martello.modules.order.domain.order import Order
 from martello.web.auth import Admin, User
 from martello.web.commands import MIN_POSITION, CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.history import HistoryOut, history
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 
@@ -50,6 +53,15 @@ def build_router(module: Any) -> APIRouter:
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(GetOrder(order_id, as_of_version, as_of), context)
+
+    @router.get(
+        "/orders/{order_id}/history",
+        response_model=HistoryOut,
+        summary="The order's events with their envelopes (the owner or an administrator)",
+    )
+    async def order_history(order_id: str, context: Context, _: User) -> HistoryOut:
+        envelopes = await queries.dispatch(GetOrderHistory(order_id), context)
+        return history(Order.stream_id_for(order_id), envelopes)
 
     @router.post("/orders/{order_id}/pay", response_model=CommandAccepted, summary="Pay a confirmed order")
     async def pay_order(order_id: str, body: OptionalBody, context: Context, _: User) -> CommandAccepted:

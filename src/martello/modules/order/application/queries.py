@@ -1,7 +1,7 @@
-"""Queries: answered from the orders read model, or (time travel) from an order's history.
+"""Queries: answered from the orders read model, or (time travel, history) from an order's event stream.
 
-A customer sees only their own orders; an administrator sees all. Someone else's order is answered
-exactly like a missing one (404), so order ids reveal nothing.
+A customer sees only their own orders, and their history; an administrator sees all. Someone else's order
+is answered exactly like a missing one (404), so order ids reveal nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 
 from martello.kernel.database import Database, Transaction
 from martello.kernel.dispatch import QueryBus
-from martello.kernel.envelope import MessageContext
+from martello.kernel.envelope import Envelope, MessageContext
+from martello.kernel.events import Event
 from martello.kernel.repository import Repository
 from martello.modules.order.application.handlers import may_see
 from martello.modules.order.domain.errors import UnknownOrder
@@ -35,6 +36,13 @@ class GetOrder:
     order_id: str
     as_of_version: int | None = None
     as_of: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GetOrderHistory:
+    """The order's events with their envelopes, oldest first."""
+
+    order_id: str
 
 
 ORDER_COLUMNS = (
@@ -137,3 +145,11 @@ def register(queries: QueryBus, database: Database, orders: Repository[Order]) -
         if view is None or not (context.is_admin or view["user_id"] == context.actor):
             raise UnknownOrder(query.order_id)
         return view
+
+    @queries.handler
+    async def get_order_history(query: GetOrderHistory, context: MessageContext) -> list[Envelope[Event]]:
+        envelopes = await orders.store.read_stream(Order.stream_id_for(query.order_id))
+        order = Order.replay(query.order_id, (envelope.event for envelope in envelopes))
+        if not envelopes or not may_see(order, context):
+            raise UnknownOrder(query.order_id)
+        return envelopes
