@@ -35,7 +35,7 @@ class UserModule(Module):
         self.users = Repository(context.store, User, integration=published_events)
         self.first_admin = FirstAdmin.from_settings(context.settings)
         handlers.register(self.commands, self.users, self.passwords, new_id)
-        queries.register(self.queries, context.database, self.passwords, self.caught_up)
+        queries.register(self.queries, context.database, context.store, self.passwords, self.caught_up)
         self.add_projection(AccountsProjection())
 
     async def start(self) -> None:

@@ -1,4 +1,5 @@
-"""The user HTTP API, mounted under /api/v1/user: sign up, sign in, own profile, and user admin."""
+"""The user HTTP API, mounted under /api/v1/user: sign up, sign in, own profile (now, as of the past, and
+its history of events, password hash redacted), and user admin."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ from fastapi import APIRouter, Query, Request
 
 from martello.kernel.envelope import MessageContext
 from martello.kernel.errors import InvalidValue
+from martello.modules.user.api.redaction import redacted
 from martello.modules.user.api.schemas import ProfileIn, RoleIn, SessionOut, SignInIn, SignUpIn, UserOut
 from martello.modules.user.application.commands import ChangeProfile, ChangeRole, RegisterUser
-from martello.modules.user.application.queries import Account, Authenticate, GetUser, ListUsers
+from martello.modules.user.application.queries import Account, Authenticate, GetUser, GetUserHistory, ListUsers
+from martello.modules.user.domain.user import User as UserAccount
 from martello.web.auth import Admin, User
 from martello.web.commands import MIN_POSITION, CommandAccepted, Context, wait_for_position
+from martello.web.history import HistoryOut, history
+
+AsOfVersion = Annotated[int | None, Query(ge=1, description="The account as of this version of its stream")]
+AsOf = Annotated[datetime | None, Query(description="The account as of this ISO-8601 instant")]
 
 
 def build_router(module: Any) -> APIRouter:
@@ -27,6 +34,10 @@ def build_router(module: Any) -> APIRouter:
 
     async def caught_up(position: int | None) -> None:
         await wait_for_position(module.projections.values(), position)
+
+    async def history_of(user_id: str, context: MessageContext) -> HistoryOut:
+        envelopes = await queries.dispatch(GetUserHistory(user_id), context)
+        return redacted(history(UserAccount.stream_id_for(user_id), envelopes))
 
     @router.post("/users", status_code=201, response_model=CommandAccepted, summary="Sign up")
     async def sign_up(body: SignUpIn, context: Context) -> CommandAccepted:
@@ -49,10 +60,20 @@ def build_router(module: Any) -> APIRouter:
             roles=sorted(account.roles),
         )
 
-    @router.get("/me", response_model=UserOut, summary="The signed-in user's account")
-    async def me(principal: User, context: Context, min_position: int | None = MIN_POSITION) -> Any:
+    @router.get("/me", response_model=UserOut, summary="The signed-in user's account, now or as of the past")
+    async def me(
+        principal: User,
+        context: Context,
+        as_of_version: AsOfVersion = None,
+        as_of: AsOf = None,
+        min_position: int | None = MIN_POSITION,
+    ) -> Any:
         await caught_up(min_position)
-        return await queries.dispatch(GetUser(principal.user_id), context)
+        return await queries.dispatch(GetUser(principal.user_id, as_of_version, as_of), context)
+
+    @router.get("/me/history", response_model=HistoryOut, summary="The signed-in user's account events")
+    async def my_history(principal: User, context: Context) -> HistoryOut:
+        return await history_of(principal.user_id, context)
 
     @router.put("/me/profile", response_model=CommandAccepted, summary="Change the signed-in user's profile")
     async def change_profile(body: ProfileIn, principal: User, context: Context) -> CommandAccepted:
@@ -71,10 +92,27 @@ def build_router(module: Any) -> APIRouter:
         await caught_up(min_position)
         return await queries.dispatch(ListUsers(role, limit, offset), context)
 
-    @router.get("/users/{user_id}", response_model=UserOut, summary="One user: yourself, or anyone for an admin")
-    async def get_user(user_id: str, context: Context, _: User, min_position: int | None = MIN_POSITION) -> Any:
+    @router.get(
+        "/users/{user_id}", response_model=UserOut, summary="One user (yourself, or anyone for an admin), now or then"
+    )
+    async def get_user(
+        user_id: str,
+        context: Context,
+        _: User,
+        as_of_version: AsOfVersion = None,
+        as_of: AsOf = None,
+        min_position: int | None = MIN_POSITION,
+    ) -> Any:
         await caught_up(min_position)
-        return await queries.dispatch(GetUser(user_id), context)
+        return await queries.dispatch(GetUser(user_id, as_of_version, as_of), context)
+
+    @router.get(
+        "/users/{user_id}/history",
+        response_model=HistoryOut,
+        summary="A user's account events (yourself, or anyone for an admin); the password hash is redacted",
+    )
+    async def user_history(user_id: str, context: Context, _: User) -> HistoryOut:
+        return await history_of(user_id, context)
 
     @router.post("/users/{user_id}/role", response_model=CommandAccepted, summary="Change a user's role (admin)")
     async def change_role(user_id: str, body: RoleIn, context: Context, _: Admin) -> CommandAccepted:

@@ -1,17 +1,24 @@
-"""Queries: answered from the accounts read model only, never from the aggregates."""
+"""Queries: answered from the accounts read model, or (time travel, history) from the account's event stream.
+
+An account is visible to its owner and to administrators; for anyone else it does not exist (404, exactly
+as for an unknown id, so ids reveal nothing)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from martello.kernel.database import Database, Transaction
 from martello.kernel.dispatch import QueryBus
-from martello.kernel.envelope import MessageContext
+from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
+from martello.kernel.events import Event
+from martello.kernel.store import EventStore
 from martello.modules.user.application.passwords import PasswordHasher
 from martello.modules.user.domain.errors import InvalidCredentials
+from martello.modules.user.domain.user import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +45,21 @@ class Account:
 @dataclass(frozen=True, slots=True)
 class GetUser:
     """One account: the caller's own, or anyone's for an administrator (others get 404, not a 403 that
-    would confirm the id exists)."""
+    would confirm the id exists). Now, or as of a version of its stream or an instant."""
+
+    user_id: str
+    as_of_version: int | None = None
+    as_of: datetime | None = None
+
+    @property
+    def travels(self) -> bool:
+        return self.as_of_version is not None or self.as_of is not None
+
+
+@dataclass(frozen=True, slots=True)
+class GetUserHistory:
+    """The account's events with their envelopes, oldest first (the owner or an administrator). They are
+    the stored facts, password hash included: whoever shows them to people must redact it."""
 
     user_id: str
 
@@ -75,6 +96,14 @@ def _user(row: Any) -> dict[str, Any]:
     }
 
 
+def account_as_of(user: User, created_at: datetime, updated_at: datetime) -> dict[str, Any]:
+    """The same view as the read model's, from an account folded to a point in its history. The aggregate
+    knows no times (its rules need none): they are its first and last event's timestamps."""
+    locale = None if user.locale is None else str(user.locale)
+    row = (user.id, user.username, user.email, user.role.value, user.display_name, locale, user.version)
+    return _user((*row, created_at.isoformat(), updated_at.isoformat()))
+
+
 def _one(database: Database, where: str, value: str) -> Awaitable[dict[str, Any] | None]:
     def read(tx: Transaction) -> dict[str, Any] | None:
         row = tx.execute(f"SELECT {USER_COLUMNS} FROM user_accounts WHERE {where} = ?", (value,)).fetchone()
@@ -84,9 +113,24 @@ def _one(database: Database, where: str, value: str) -> Awaitable[dict[str, Any]
 
 
 def register(
-    queries: QueryBus, database: Database, passwords: PasswordHasher, caught_up: Callable[[], Awaitable[None]]
+    queries: QueryBus,
+    database: Database,
+    store: EventStore,
+    passwords: PasswordHasher,
+    caught_up: Callable[[], Awaitable[None]],
 ) -> None:
     """`caught_up` waits until the read model has seen every event committed so far."""
+
+    def visible(user_id: str, context: MessageContext) -> bool:
+        return context.is_admin or context.actor == user_id
+
+    async def stream_of(
+        user_id: str, context: MessageContext, to_version: int | None = None, until: datetime | None = None
+    ) -> list[Envelope[Event]]:
+        """The account's events (up to a version or an instant), or none if the caller may not see it."""
+        if not visible(user_id, context):
+            return []
+        return await store.read_stream(User.stream_id_for(user_id), to_version=to_version, until=until)
 
     async def credentials(login: str) -> tuple[Account, str] | None:
         key = login.strip().lower()
@@ -114,11 +158,23 @@ def register(
 
     @queries.handler
     async def get_user(query: GetUser, context: MessageContext) -> dict[str, Any]:
-        visible = context.is_admin or context.actor == query.user_id
-        view = await _one(database, "id", query.user_id) if visible else None
+        if query.travels:
+            envelopes = await stream_of(query.user_id, context, query.as_of_version, query.as_of)
+            if not envelopes:
+                raise NotFound(f"user {query.user_id} does not exist at that point in time", id=query.user_id)
+            user = User.replay(query.user_id, (envelope.event for envelope in envelopes))
+            return account_as_of(user, envelopes[0].timestamp, envelopes[-1].timestamp)
+        view = await _one(database, "id", query.user_id) if visible(query.user_id, context) else None
         if view is None:
             raise NotFound(f"user {query.user_id} does not exist", id=query.user_id)
         return view
+
+    @queries.handler
+    async def get_user_history(query: GetUserHistory, context: MessageContext) -> list[Envelope[Event]]:
+        envelopes = await stream_of(query.user_id, context)
+        if not envelopes:
+            raise NotFound(f"user {query.user_id} does not exist", id=query.user_id)
+        return envelopes
 
     @queries.handler
     async def find_user_by_username(query: FindUserByUsername, context: MessageContext) -> dict[str, Any] | None:
