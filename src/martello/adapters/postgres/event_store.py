@@ -337,13 +337,13 @@ class PostgresEventStore:
             return []
         rows = await self._select(f"SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY id LIMIT %s", (limit,))
         messages = []
-        for id_, *columns in rows:
-            message_id, type_, schema, data, stream_id, version, position, stamp, *context = columns
+        for id_, message_id, type_, schema, data, stream_id, version, position, stamp, corr, cause, actor in rows:
             event = self.registry.decode(type_, schema, data)
             moment = stamp.astimezone(UTC)
-            messages.append(
-                (id_, Envelope(message_id, type_, schema, stream_id, version, position, moment, *context, event))
+            envelope = Envelope(
+                message_id, type_, schema, stream_id, version, position, moment, corr, cause, actor, event
             )
+            messages.append((id_, envelope))
         return messages
 
     async def mark_published(self, up_to: int) -> None:

@@ -74,9 +74,9 @@ class Listener:
                     for signal in self.signals.values():
                         signal.fire()  # something may have happened while we were not listening
                     async for notification in connection.notifies():
-                        signal = self.signals.get(notification.channel)
-                        if signal is not None:
-                            signal.fire()
+                        woken = self.signals.get(notification.channel)
+                        if woken is not None:
+                            woken.fire()
             except asyncio.CancelledError:
                 raise
             except Exception as error:
