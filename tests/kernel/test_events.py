@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from martello.kernel.events import Event, EventRegistry, UnknownEventType, event, to_data
+from martello.kernel.events import REDACTED, Event, EventRegistry, UnknownEventType, event, to_data, to_public_data
 
 local = EventRegistry()
 
@@ -64,3 +64,19 @@ def test_a_missing_upcaster_is_reported() -> None:
 
     with pytest.raises(LookupError, match="no upcaster"):
         registry.decode("test.Gap", 1, {"value": 1})
+
+
+def test_secret_fields_are_stored_but_never_shown() -> None:
+    @event("test.Registered", into=EventRegistry(), secret=("password_hash",))
+    class Registered(Event):
+        user_id: str
+        password_hash: str
+
+    registered = Registered(user_id="u-1", password_hash="$scrypt$...")
+    assert to_data(registered) == {"user_id": "u-1", "password_hash": "$scrypt$..."}
+    assert to_public_data(registered) == {"user_id": "u-1", "password_hash": REDACTED}
+    with pytest.raises(ValueError, match="not fields"):
+
+        @event("test.Typo", into=EventRegistry(), secret=("pasword_hash",))
+        class Typo(Event):
+            password_hash: str

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from martello.kernel.events import Event
+from martello.kernel.events import Event, to_public_data
 from martello.kernel.ids import new_id
 
 E = TypeVar("E", bound=Event, covariant=True)
@@ -62,8 +62,7 @@ class Envelope(Generic[E]):
         return MessageContext(self.correlation_id, self.message_id, self.actor)
 
     def describe(self) -> dict[str, Any]:
-        """The envelope as plain JSON-ready data (for history listings and tails)."""
-        from martello.kernel.events import to_data
+        """The envelope as plain JSON-ready data for people (history listings, tails); secret fields redacted."""
 
         return {
             "message_id": self.message_id,
@@ -76,5 +75,5 @@ class Envelope(Generic[E]):
             "correlation_id": self.correlation_id,
             "causation_id": self.causation_id,
             "actor": self.actor,
-            "data": to_data(self.event),
+            "data": to_public_data(self.event),
         }

@@ -25,6 +25,7 @@ class Event:
     __schema_version__: ClassVar[int]
     __fields__: ClassVar[tuple[str, ...]]
     __tuple_fields__: ClassVar[frozenset[str]]
+    __secret_fields__: ClassVar[frozenset[str]]
 
 
 E = TypeVar("E", bound=Event)
@@ -93,13 +94,28 @@ def to_data(event: Event) -> JSON:
     return {name: getattr(event, name) for name in event.__fields__}
 
 
+REDACTED = "***"
+
+
+def to_public_data(event: Event) -> JSON:
+    """The event's fields for people to read: fields declared `secret` show as `REDACTED`."""
+    secret = event.__secret_fields__
+    return {name: REDACTED if name in secret else getattr(event, name) for name in event.__fields__}
+
+
 registry = EventRegistry()
 """The process-wide registry; the `event` decorator adds to it."""
 
 
 @dataclass_transform(frozen_default=True, kw_only_default=True)
-def event(type_name: str, version: int = 1, *, into: EventRegistry = registry) -> Callable[[type[E]], type[E]]:
-    """Declare an event class: `@event("catalog.CatalogCreated")` over a plain class body."""
+def event(
+    type_name: str, version: int = 1, *, into: EventRegistry = registry, secret: tuple[str, ...] = ()
+) -> Callable[[type[E]], type[E]]:
+    """Declare an event class: `@event("catalog.CatalogCreated")` over a plain class body.
+
+    `secret` names fields that are stored (the log is the truth) but never shown in histories, tails
+    or listings, such as a password hash.
+    """
 
     def decorator(cls: type[E]) -> type[E]:
         data_cls = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)(cls)
@@ -108,6 +124,10 @@ def event(type_name: str, version: int = 1, *, into: EventRegistry = registry) -
         fields = dataclasses.fields(data_cls)  # type: ignore[arg-type]
         data_cls.__fields__ = tuple(f.name for f in fields)
         data_cls.__tuple_fields__ = frozenset(f.name for f in fields if str(f.type).startswith(("tuple", "Tuple")))
+        unknown = set(secret) - set(data_cls.__fields__)
+        if unknown:
+            raise ValueError(f"{type_name}: secret fields {sorted(unknown)} are not fields of the event")
+        data_cls.__secret_fields__ = frozenset(secret)
         return into.register(data_cls)
 
     return decorator

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from martello.kernel.errors import NotFound
-from martello.kernel.events import to_data
+from martello.kernel.events import to_public_data
 from martello.runtime.config import ConfigError, Settings, parse_modules
 from martello.runtime.demo import add_demo_parser
 
@@ -159,7 +159,7 @@ def stream_show_command(args: argparse.Namespace, settings: Settings) -> int:
                 f"{e.stream_version:>4} {e.position:>7}  {e.timestamp.isoformat():<32} {e.type:<40} "
                 f"v{e.schema_version:<5}  {e.correlation_id} / {e.causation_id} / {e.actor or '-'}"
             )
-            print(f"{'':>14}{json.dumps(to_data(e.event))}")
+            print(f"{'':>14}{json.dumps(to_public_data(e.event))}")
         return 0
 
     return _offline(settings, show)
@@ -217,7 +217,7 @@ def events_tail_command(args: argparse.Namespace, settings: Settings) -> int:
             else:
                 print(
                     f"{e.timestamp.isoformat()} {module:<9} #{e.position:<6} {e.stream_id} v{e.stream_version} "
-                    f"{e.type} {json.dumps(to_data(e.event))} corr={e.correlation_id}",
+                    f"{e.type} {json.dumps(to_public_data(e.event))} corr={e.correlation_id}",
                     flush=True,
                 )
         return 0

@@ -59,7 +59,7 @@ class GetUser:
 @dataclass(frozen=True, slots=True)
 class GetUserHistory:
     """The account's events with their envelopes, oldest first (the owner or an administrator). They are
-    the stored facts, password hash included: whoever shows them to people must redact it."""
+    the stored facts; `Envelope.describe()` redacts the secret fields (the password hash) for people."""
 
     user_id: str
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from martello.kernel.events import Event, event
 
 
-@event("user.UserRegistered")
+@event("user.UserRegistered", secret=("password_hash",))
 class UserRegistered(Event):
     user_id: str
     username: str
