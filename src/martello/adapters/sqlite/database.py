@@ -67,12 +67,17 @@ class CommitSignal:
                 loop.call_soon_threadsafe(_resolve, future, None, None)
 
     async def wait(self, timeout: float) -> None:
+        """Return at the next commit or after `timeout` seconds. (`asyncio.wait`, not `wait_for`: on
+        Python 3.11 `wait_for` can swallow a cancellation arriving as the future completes.)"""
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
+        waiter = (loop, loop.create_future())
         with self._lock:
-            self._waiters.append((loop, future))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(future, timeout)
+            self._waiters.append(waiter)
+        try:
+            await asyncio.wait((waiter[1],), timeout=timeout)
+        finally:
+            with self._lock, contextlib.suppress(ValueError):
+                self._waiters.remove(waiter)
 
 
 class SqliteDatabase:
