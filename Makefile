@@ -21,7 +21,7 @@ test: $(STAMP) lint contracts typecheck
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports
@@ -31,6 +31,12 @@ typecheck: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/martello demo
+
+bench: $(STAMP)
+	$(BIN)/python -m bench --full
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
