@@ -227,8 +227,8 @@ class SqliteDatabase:
             else:
                 outcomes = [(None, error) if failure is None else (None, failure) for _, failure in outcomes]
         by_loop: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
-        for job, (result, error) in zip(batch, outcomes, strict=True):
-            by_loop.setdefault(job.loop, []).append((job.future, result, error))
+        for job, (result, failure) in zip(batch, outcomes, strict=True):
+            by_loop.setdefault(job.loop, []).append((job.future, result, failure))
         for loop, resolved in by_loop.items():  # one wake-up per loop, however many jobs it had
             if not loop.is_closed():
                 loop.call_soon_threadsafe(_resolve_all, resolved)

@@ -128,7 +128,7 @@ class SqliteEventStore:
         stamp = timestamp_text(self.clock.now())
         ids = self.ids
         correlation, causation, actor = context.correlation_id, context.causation_id, context.actor
-        rows = [
+        rows: list[list[Any]] = [
             [
                 stream_id,
                 0,
