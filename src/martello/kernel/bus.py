@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from martello.kernel.envelope import Envelope
+from martello.kernel.envelope import Envelope, current_correlation
 from martello.kernel.events import Event
 
 log = logging.getLogger("martello.bus")
@@ -58,6 +58,7 @@ class InProcessBus:
                     await self._deliver(subscription, message)
 
     async def _deliver(self, subscription: _Subscription, message: Envelope[Event]) -> None:
+        current_correlation.set(message.correlation_id)
         for attempt in range(1, self._retries + 1):
             try:
                 await subscription.handler(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -10,6 +11,9 @@ from martello.kernel.events import Event, to_public_data
 from martello.kernel.ids import new_id
 
 E = TypeVar("E", bound=Event, covariant=True)
+
+current_correlation: ContextVar[str | None] = ContextVar("current_correlation", default=None)
+"""The correlation id of the request or message being handled in this task, for logs."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from martello.kernel.dispatch import CommandResult
-from martello.kernel.envelope import MessageContext
+from martello.kernel.envelope import MessageContext, current_correlation
 from martello.kernel.projection import ProjectionRunner
 from martello.web.auth import Principal, optional_principal
 from martello.web.problems import ReadModelBehind
@@ -55,6 +55,7 @@ async def request_context(  # async: no worker-thread hop (see martello.web.auth
     if correlation and 0 < len(correlation) <= 128:
         context = MessageContext(correlation, context.causation_id, context.actor, context.roles)
     request.state.correlation_id = context.correlation_id
+    current_correlation.set(context.correlation_id)
     return context
 
 

@@ -39,7 +39,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, S
 from nats.js.errors import BadRequestError, NotFoundError
 
 from martello.kernel.bus import MessageHandler
-from martello.kernel.envelope import Envelope
+from martello.kernel.envelope import Envelope, current_correlation
 from martello.kernel.events import Event, EventRegistry, registry
 
 log = logging.getLogger("martello.nats")
@@ -300,7 +300,9 @@ class JetStreamBus:
                 )
             if body["type"] in subscription.types:  # else: an older server's catch-all filter, not for us
                 # An unknown schema version raises here: the message waits for this consumer's upgrade.
-                await subscription.handler(decode(body, self.registry))
+                envelope = decode(body, self.registry)
+                current_correlation.set(envelope.correlation_id)
+                await subscription.handler(envelope)
         except Exception:
             attempt = message.metadata.num_delivered
             delay = min(0.1 * 2**attempt, 30.0)
