@@ -17,23 +17,37 @@ from bench.shop_flow import measure_shop
 from bench.workloads import run_workloads
 
 
-def systems(names: set[str]) -> list[ModuleType]:
-    from bench.systems import eventsourcing_lib, martello_kernel, raw_sqlite
+def systems(keys: set[str], notes: list[str]) -> list[ModuleType]:
+    """The systems to measure, by --systems key; the PostgreSQL ones only when the server answers."""
+    from bench.systems import eventsourcing_lib, martello_kernel, postgres, raw_sqlite
 
-    every = [raw_sqlite, eventsourcing_lib, martello_kernel]
-    return [system for system in every if not names or system.NAME.split()[-1] in names]
+    chosen = [system for system in (raw_sqlite, eventsourcing_lib, martello_kernel) if not keys or system.KEY in keys]
+    if keys and not keys & {"raw-psycopg", "martello-postgres"}:
+        return chosen
+    if not postgres.reachable():
+        notes.append(f"PostgreSQL rows skipped: no server at {postgres.URL} (MTL_BENCH_POSTGRES_URL).")
+        return chosen
+    from bench.systems import martello_postgres, raw_psycopg
+
+    return chosen + [system for system in (raw_psycopg, martello_postgres) if not keys or system.KEY in keys]
 
 
 def run(mode: str, sizes: Sizes, only: set[str], out: Path | None, names: set[str] = frozenset()) -> Report:
     report = Report(mode, environment(SYNCHRONOUS, load_generator()), asdict(sizes))
     began = time.perf_counter()
     print(f"martello bench ({mode}): progress on stderr, the table on stdout", file=sys.stderr, flush=True)
-    run_workloads(report, sizes, systems(names), only)
-    if not only or "W5" in only:
-        measure_http(report, sizes)
-    if not only or "W6" in only:
-        measure_shop(report, sizes)
-    report.notes.append(f"Total wall time {time.perf_counter() - began:.0f} s.")
+    phases = {
+        "W1-W4": lambda: run_workloads(report, sizes, systems(names, report.notes), only),
+        "W5": lambda: measure_http(report, sizes),
+        "W6": lambda: measure_shop(report, sizes),
+    }
+    spent = []
+    for phase, measure in phases.items():
+        if phase == "W1-W4" or not only or phase in only:
+            started = time.perf_counter()
+            measure()
+            spent.append(f"{phase} {time.perf_counter() - started:.0f} s")
+    report.notes.append(f"Wall time {time.perf_counter() - began:.0f} s ({', '.join(spent)}).")
     if out is not None:
         path = report.write(out)
         report.notes.append(f"JSON: {path} (and {out / 'latest.json'})")
@@ -48,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--smoke", action="store_true", help="minimal sizes: checks the machinery, not speed")
     parser.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W3")
     parser.add_argument("--runs", type=int, help="runs per figure (at least 3 for a median worth the name)")
-    parser.add_argument("--systems", default="", help="comma-separated: sqlite3 (raw), eventsourcing, martello")
+    parser.add_argument(
+        "--systems",
+        default="",
+        help="comma-separated: raw-sqlite, eventsourcing, martello, raw-psycopg, martello-postgres (default: all)",
+    )
     parser.add_argument("--out", default="var/bench", help="where the JSON goes ('' to write none)")
     args = parser.parse_args(argv)
     mode, sizes = ("quick", QUICK) if args.quick else ("smoke", SMOKE) if args.smoke else ("full", FULL)

@@ -72,7 +72,8 @@ class Basket(Aggregate):
 
 UPSERT_SALES = (
     "INSERT INTO bench_sales (sku, units, revenue_cents) VALUES (?, ?, ?) ON CONFLICT (sku) DO UPDATE"
-    " SET units = units + excluded.units, revenue_cents = revenue_cents + excluded.revenue_cents"
+    " SET units = bench_sales.units + excluded.units,"
+    " revenue_cents = bench_sales.revenue_cents + excluded.revenue_cents"
 )
 
 

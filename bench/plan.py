@@ -40,16 +40,16 @@ FULL = Sizes(
 
 QUICK = Sizes(
     runs=3,
-    w1_aggregates=400,
+    w1_aggregates=300,
     w1_callers=32,
-    w2_commands=200,
+    w2_commands=150,
     w2_snapshot_every=100,
     w3_events=2_000,
     w4_events=2_000,
     w4_events_per_stream=10,
     w5_seconds=3.0,
     w5_connections=32,
-    w6_flows=12,
+    w6_flows=10,
     w6_customers=8,
 )
 

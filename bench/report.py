@@ -26,6 +26,8 @@ class Figure:
     unit: str
     higher_is_better: bool = True
     runs: list[float] = field(default_factory=list)
+    backend: str = "sqlite"
+    """Ratios compare systems on the same storage engine only."""
     compare_to: tuple[tuple[str, str], ...] = ()
     """For Martello's figures: (workload, system) pairs to state the ratio against; by default every
     non-Martello system measured on the same workload in the same unit."""
@@ -75,7 +77,7 @@ class Report:
             baselines = [
                 (f.system, f)
                 for f in self.figures
-                if f.workload == figure.workload and not f.system.startswith(MARTELLO)
+                if f.workload == figure.workload and f.backend == figure.backend and not f.system.startswith(MARTELLO)
             ]
         ratios = {}
         for name, other in baselines:

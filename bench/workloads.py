@@ -75,7 +75,9 @@ def run_workloads(report: Report, sizes: Sizes, systems: Sequence[ModuleType], o
         if only and workload.key not in only:
             continue
         figures = [
-            report.add(Figure(workload.title, system.NAME, workload.unit, workload.higher_is_better))
+            report.add(
+                Figure(workload.title, system.NAME, workload.unit, workload.higher_is_better, backend=system.BACKEND)
+            )
             for system in systems
         ]
         for run in range(sizes.runs):

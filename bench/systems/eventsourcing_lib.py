@@ -20,6 +20,9 @@ from eventsourcing.utils import Environment
 from bench.shape import payload
 
 NAME = "eventsourcing"
+KEY = "eventsourcing"
+BACKEND = "sqlite"
+"""For --systems."""
 
 
 class Basket(Aggregate):

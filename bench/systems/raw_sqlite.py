@@ -15,6 +15,9 @@ import orjson
 from bench.shape import SYNCHRONOUS, payload
 
 NAME = "raw sqlite3"
+KEY = "raw-sqlite"
+BACKEND = "sqlite"
+"""For --systems."""
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS events (
