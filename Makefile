@@ -1,5 +1,5 @@
 # Martello: `make run` starts the shop, `make test` checks it. Both set up .venv first when needed.
-PYTHON ?= python3
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint typecheck contracts bench bench-quick demo clean
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Martello needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml
