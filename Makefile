@@ -1,5 +1,5 @@
 # Martello: `make run` starts the shop, `make test` checks it. Both set up .venv first when needed.
-PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
