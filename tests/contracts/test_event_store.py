@@ -68,6 +68,16 @@ async def test_a_stream_reads_up_to_a_version_or_an_instant(subject: StoreUnderT
     assert await store.read_stream("cart-unknown") == []
 
 
+async def test_events_load_without_envelopes_exactly_as_read_stream_gives_them(subject: StoreUnderTest) -> None:
+    store = subject.store
+    await store.append("cart-1", [*items("A", "B"), ItemRemoved(sku="A")], CONTEXT, expected_version=NEW_STREAM)
+    stream = await store.read_stream("cart-1")
+    assert await store.load_events("cart-1") == [e.event for e in stream]
+    assert await store.load_events("cart-1", after_version=1, to_version=2) == [stream[1].event]
+    assert await store.load_events("cart-1", until=stream[0].timestamp - timedelta(seconds=1)) == []
+    assert await store.load_events("cart-unknown") == []
+
+
 async def test_a_stale_expected_version_is_refused_and_stores_nothing(subject: StoreUnderTest) -> None:
     store = subject.store
     await store.append("cart-1", items("A"), CONTEXT, expected_version=NEW_STREAM)

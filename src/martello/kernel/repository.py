@@ -45,10 +45,10 @@ class Repository(Generic[A]):
             if snapshot is not None and snapshot.schema == self.type.snapshot_schema:
                 base = self.type.from_snapshot(id, snapshot.version, snapshot.state)
         after = base.version if base is not None else 0
-        envelopes = await self.store.read_stream(stream_id, after_version=after, to_version=as_of_version, until=as_of)
-        if base is None and not envelopes:
+        events = await self.store.load_events(stream_id, after_version=after, to_version=as_of_version, until=as_of)
+        if base is None and not events:
             return None
-        return self.type.replay(id, (e.event for e in envelopes), base=base)
+        return self.type.replay(id, events, base=base)
 
     async def load(self, id: str, *, as_of_version: int | None = None, as_of: datetime | None = None) -> A:
         aggregate = await self.find(id, as_of_version=as_of_version, as_of=as_of)

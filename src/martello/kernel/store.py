@@ -75,6 +75,18 @@ class EventStore(Protocol):
         """The events of one stream in version order, optionally bounded by version or time."""
         ...
 
+    async def load_events(
+        self,
+        stream_id: str,
+        *,
+        after_version: int = 0,
+        to_version: int | None = None,
+        until: datetime | None = None,
+    ) -> list[Event]:
+        """The same events as `read_stream`, without their envelopes: what folding an aggregate needs,
+        at about half the cost."""
+        ...
+
     async def read_all(
         self, after: int, limit: int = 1000, types: Collection[str] | None = None
     ) -> list[Envelope[Event]]:

@@ -256,6 +256,20 @@ class PostgresEventStore:
     async def _select(self, query: str, params: Sequence[Any]) -> list[Any]:
         return await self.database.run(lambda c: c.execute(query, params).fetchall(), read_only=True)
 
+    @staticmethod
+    def _stream_query(
+        columns: str, stream_id: str, after_version: int, to_version: int | None, until: datetime | None
+    ) -> tuple[str, list[Any]]:
+        query = f"SELECT {columns} FROM events WHERE stream_id = %s AND stream_version > %s"
+        params: list[Any] = [stream_id, after_version]
+        if to_version is not None:
+            query += " AND stream_version <= %s"
+            params.append(to_version)
+        if until is not None:
+            query += " AND timestamp <= %s"
+            params.append(utc(until))
+        return query + " ORDER BY stream_version", params
+
     async def read_stream(
         self,
         stream_id: str,
@@ -264,16 +278,21 @@ class PostgresEventStore:
         to_version: int | None = None,
         until: datetime | None = None,
     ) -> list[Envelope[Event]]:
-        query = f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = %s AND stream_version > %s"
-        params: list[Any] = [stream_id, after_version]
-        if to_version is not None:
-            query += " AND stream_version <= %s"
-            params.append(to_version)
-        if until is not None:
-            query += " AND timestamp <= %s"
-            params.append(utc(until))
-        rows = await self._select(query + " ORDER BY stream_version", params)
-        return [self._envelope(row) for row in rows]
+        query, params = self._stream_query(EVENT_COLUMNS, stream_id, after_version, to_version, until)
+        return [self._envelope(row) for row in await self._select(query, params)]
+
+    async def load_events(
+        self,
+        stream_id: str,
+        *,
+        after_version: int = 0,
+        to_version: int | None = None,
+        until: datetime | None = None,
+    ) -> list[Event]:
+        columns = "type, schema_version, data"
+        query, params = self._stream_query(columns, stream_id, after_version, to_version, until)
+        decode = self.registry.decode
+        return [decode(type_, schema, data) for type_, schema, data in await self._select(query, params)]
 
     async def read_all(
         self, after: int, limit: int = 1000, types: Collection[str] | None = None

@@ -211,6 +211,20 @@ class SqliteEventStore:
             event,
         )
 
+    @staticmethod
+    def _stream_query(
+        columns: str, stream_id: str, after_version: int, to_version: int | None, until: datetime | None
+    ) -> tuple[str, list[Any]]:
+        sql = f"SELECT {columns} FROM events WHERE stream_id = ? AND stream_version > ?"
+        params: list[Any] = [stream_id, after_version]
+        if to_version is not None:
+            sql += " AND stream_version <= ?"
+            params.append(to_version)
+        if until is not None:
+            sql += " AND timestamp <= ?"
+            params.append(timestamp_text(until))
+        return sql + " ORDER BY stream_version", params
+
     async def read_stream(
         self,
         stream_id: str,
@@ -219,17 +233,22 @@ class SqliteEventStore:
         to_version: int | None = None,
         until: datetime | None = None,
     ) -> list[Envelope[Event]]:
-        sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_version > ?"
-        params: list[Any] = [stream_id, after_version]
-        if to_version is not None:
-            sql += " AND stream_version <= ?"
-            params.append(to_version)
-        if until is not None:
-            sql += " AND timestamp <= ?"
-            params.append(timestamp_text(until))
-        sql += " ORDER BY stream_version"
+        sql, params = self._stream_query(EVENT_COLUMNS, stream_id, after_version, to_version, until)
         rows = await self.database.read(lambda tx: tx.execute(sql, params).fetchall())
         return [self._envelope(row) for row in rows]
+
+    async def load_events(
+        self,
+        stream_id: str,
+        *,
+        after_version: int = 0,
+        to_version: int | None = None,
+        until: datetime | None = None,
+    ) -> list[Event]:
+        sql, params = self._stream_query("type, schema_version, data", stream_id, after_version, to_version, until)
+        rows = await self.database.read(lambda tx: tx.execute(sql, params).fetchall())
+        decode, loads = self.registry.decode, orjson.loads
+        return [decode(type_, schema, loads(data)) for type_, schema, data in rows]
 
     async def read_all(
         self, after: int, limit: int = 1000, types: Collection[str] | None = None
