@@ -151,16 +151,20 @@ async def test_the_outbox_holds_messages_until_published(subject: StoreUnderTest
     assert [m.event for _, m in await store.pending(10)] == [ItemAnnounced(sku="B")]
 
 
-async def test_snapshots_are_found_by_version(subject: StoreUnderTest) -> None:
+async def test_a_snapshot_and_the_events_after_it_load_together(subject: StoreUnderTest) -> None:
     store = subject.store
-    assert await store.latest_snapshot("cart-1") is None
-    await store.save_snapshot(Snapshot("cart-1", 100, 1, {"skus": ["A"]}))
-    await store.save_snapshot(Snapshot("cart-1", 200, 1, {"skus": ["A", "B"]}))
-    latest = await store.latest_snapshot("cart-1")
-    assert latest == Snapshot("cart-1", 200, 1, {"skus": ["A", "B"]})
-    older = await store.latest_snapshot("cart-1", max_version=150)
-    assert older is not None and older.version == 100
-    assert await store.latest_snapshot("cart-1", max_version=50) is None
+    await store.append("cart-1", items("A", "B", "C", "D"), CONTEXT, expected_version=NEW_STREAM)
+    assert await store.load_from_snapshot("cart-1", snapshot_schema=1) == (None, items("A", "B", "C", "D"))
+    await store.save_snapshot(Snapshot("cart-1", 2, 1, {"skus": ["A", "B"]}))
+    await store.save_snapshot(Snapshot("cart-1", 3, 2, {"skus": ["A", "B", "C"], "schema": 2}))
+    assert await store.load_from_snapshot("cart-1", snapshot_schema=1) == (
+        Snapshot("cart-1", 2, 1, {"skus": ["A", "B"]}),
+        items("C", "D"),
+    )
+    newer = await store.load_from_snapshot("cart-1", snapshot_schema=2, to_version=3)
+    assert newer == (Snapshot("cart-1", 3, 2, {"skus": ["A", "B", "C"], "schema": 2}), [])
+    assert await store.load_from_snapshot("cart-1", snapshot_schema=2, to_version=2) == (None, items("A", "B"))
+    assert await store.load_from_snapshot("cart-unknown", snapshot_schema=1) == (None, [])
 
 
 async def test_stored_events_cannot_be_updated_or_deleted(subject: StoreUnderTest) -> None:

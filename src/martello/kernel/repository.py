@@ -41,11 +41,13 @@ class Repository(Generic[A]):
         stream_id = self.type.stream_id_for(id)
         base: A | None = None
         if self.snapshot_every and as_of is None:
-            snapshot = await self.store.latest_snapshot(stream_id, max_version=as_of_version)
-            if snapshot is not None and snapshot.schema == self.type.snapshot_schema:
+            snapshot, events = await self.store.load_from_snapshot(
+                stream_id, snapshot_schema=self.type.snapshot_schema, to_version=as_of_version
+            )
+            if snapshot is not None:
                 base = self.type.from_snapshot(id, snapshot.version, snapshot.state)
-        after = base.version if base is not None else 0
-        events = await self.store.load_events(stream_id, after_version=after, to_version=as_of_version, until=as_of)
+        else:
+            events = await self.store.load_events(stream_id, to_version=as_of_version, until=as_of)
         if base is None and not events:
             return None
         return self.type.replay(id, events, base=base)

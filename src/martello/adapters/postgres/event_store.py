@@ -336,17 +336,25 @@ class PostgresEventStore:
         params = (snapshot.stream_id, snapshot.version, snapshot.schema, state)
         await self.database.run(lambda c: c.execute(query, params), isolation="READ COMMITTED")
 
-    async def latest_snapshot(self, stream_id: str, max_version: int | None = None) -> Snapshot | None:
-        query = (
-            "SELECT version, schema, state FROM snapshots WHERE stream_id = %s AND version <= %s"
+    async def load_from_snapshot(
+        self, stream_id: str, *, snapshot_schema: int, to_version: int | None = None
+    ) -> tuple[Snapshot | None, list[Event]]:
+        bound = to_version if to_version is not None else 2**62
+        snapshot_query = (
+            "SELECT version, state FROM snapshots WHERE stream_id = %s AND schema = %s AND version <= %s"
             " ORDER BY version DESC LIMIT 1"
         )
-        bound = max_version if max_version is not None else 2**62
-        rows = await self._select(query, (stream_id, bound))
-        if not rows:
-            return None
-        version, schema, state = rows[0]
-        return Snapshot(stream_id, version, schema, state)
+
+        def read(connection: Any) -> tuple[Any, list[Any]]:
+            row = connection.execute(snapshot_query, (stream_id, snapshot_schema, bound)).fetchone()
+            after = row[0] if row else 0
+            query, params = self._stream_query("type, schema_version, data", stream_id, after, to_version, None)
+            return row, connection.execute(query, params).fetchall()
+
+        row, rows = await self.database.run(read, read_only=True)
+        snapshot = Snapshot(stream_id, row[0], snapshot_schema, row[1]) if row else None
+        decode = self.registry.decode
+        return snapshot, [decode(type_, schema, data) for type_, schema, data in rows]
 
     # -- outbox ----------------------------------------------------------------------------------
 

@@ -295,16 +295,25 @@ class SqliteEventStore:
             )
         )
 
-    async def latest_snapshot(self, stream_id: str, max_version: int | None = None) -> Snapshot | None:
-        sql = (
-            "SELECT version, schema, state FROM snapshots WHERE stream_id = ? AND version <= ?"
+    async def load_from_snapshot(
+        self, stream_id: str, *, snapshot_schema: int, to_version: int | None = None
+    ) -> tuple[Snapshot | None, list[Event]]:
+        bound = to_version if to_version is not None else 2**62
+        snapshot_sql = (
+            "SELECT version, state FROM snapshots WHERE stream_id = ? AND schema = ? AND version <= ?"
             " ORDER BY version DESC LIMIT 1"
         )
-        bound = max_version if max_version is not None else 2**62
-        row = await self.database.read(lambda tx: tx.execute(sql, (stream_id, bound)).fetchone())
-        if row is None:
-            return None
-        return Snapshot(stream_id, row[0], row[1], orjson.loads(row[2]))
+
+        def read(tx: sqlite3.Connection) -> tuple[Any, list[Any]]:
+            row = tx.execute(snapshot_sql, (stream_id, snapshot_schema, bound)).fetchone()
+            after = row[0] if row else 0
+            sql, params = self._stream_query("type, schema_version, data", stream_id, after, to_version, None)
+            return row, tx.execute(sql, params).fetchall()
+
+        row, rows = await self.database.read(read)
+        snapshot = Snapshot(stream_id, row[0], snapshot_schema, orjson.loads(row[1])) if row else None
+        decode, loads = self.registry.decode, orjson.loads
+        return snapshot, [decode(type_, schema, loads(data)) for type_, schema, data in rows]
 
     # -- outbox ----------------------------------------------------------------------------------
 
