@@ -9,11 +9,16 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from hypothesis import settings as hypothesis_settings
 
 from martello.runtime.app import create_app
 from martello.runtime.config import ALL_MODULES, Settings
 
 TEST_SECRET = "test-secret-not-for-production"
+
+# Tests never assert wall-clock time: no per-example deadline for property tests (a loaded CI machine may pause).
+hypothesis_settings.register_profile("martello", deadline=None)
+hypothesis_settings.load_profile("martello")
 
 
 def shop_settings(data_dir: Path, modules: tuple[str, ...] = ALL_MODULES, **overrides: object) -> Settings:
