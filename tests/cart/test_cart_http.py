@@ -141,7 +141,7 @@ async def test_checkout_uses_the_current_price_and_refuses_what_is_no_longer_sol
         catalog_id = await shop_with(client, {"HAT": 1999, "CAP": 500})
         me = client.as_user("u-1")
         await client.post(f"{API}/cart/items", json={"sku": "HAT", "quantity": 2}, headers=me)
-        await client.post(f"{API}/cart/items", json={"sku": "CAP"}, headers=me)
+        added = await client.post(f"{API}/cart/items", json={"sku": "CAP"}, headers=me)
 
         repriced = await client.post(
             f"{CATALOG}/catalogs/{catalog_id}/products/HAT/reprice",
@@ -150,7 +150,7 @@ async def test_checkout_uses_the_current_price_and_refuses_what_is_no_longer_sol
         )
         assert repriced.status_code == 200
         for _ in range(500):
-            cart = await cart_of(client, me)
+            cart = await cart_of(client, me, added.json()["position"])  # both lines are in the read model
             if cart["lines"][0]["price_amount"] == 1500:
                 break
             await asyncio.sleep(0.01)
