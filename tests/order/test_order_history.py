@@ -110,7 +110,7 @@ async def test_an_order_as_of_a_version_or_an_instant_is_the_order_then(shop: Sh
             then = await read(client, f"/orders/{first}", owner, as_of=event["timestamp"])
             assert then == await read(client, f"/orders/{first}", client.admin, as_of_version=version)
         latest = await read(client, f"/orders/{first}", owner, as_of_version=99)
-        assert latest | {"placed_at": None, "updated_at": None} == now | {"placed_at": None, "updated_at": None}
+        assert latest == now, "the latest version, times included, is exactly the read model's answer"
         assert latest == await read(client, f"/orders/{first}", owner, as_of="2999-01-01T00:00:00Z")
 
         rejected = await read(client, f"/orders/{second}", client.as_user("u-2"), as_of_version=2)

@@ -73,8 +73,9 @@ def _order(row: Any, lines: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def order_as_of(order: Order) -> dict[str, Any]:
-    """The same view as the read model's, from an order folded to a point in its history."""
+def order_as_of(order: Order, placed_at: datetime, updated_at: datetime) -> dict[str, Any]:
+    """The same view as the read model's, from an order folded to a point in its history. The aggregate
+    knows no times (its rules need none): they are its first and last event's timestamps."""
     lines = [_line(line.sku, line.name, line.quantity, line.price_amount, line.currency) for line in order.lines]
     row = (
         order.id,
@@ -87,8 +88,8 @@ def order_as_of(order: Order) -> dict[str, Any]:
         json.dumps(list(order.short_skus)),
         order.paid_at,
         order.version,
-        None,
-        None,
+        placed_at.isoformat(),
+        updated_at.isoformat(),
     )
     return _order(row, sorted(lines, key=lambda line: line["sku"]))
 
@@ -130,10 +131,12 @@ def register(queries: QueryBus, database: Database, orders: Repository[Order]) -
     @queries.handler
     async def get_order(query: GetOrder, context: MessageContext) -> dict[str, Any]:
         if query.as_of_version is not None or query.as_of is not None:
-            order = await orders.find(query.order_id, as_of_version=query.as_of_version, as_of=query.as_of)
-            if order is None or not may_see(order, context):
+            stream_id = Order.stream_id_for(query.order_id)
+            envelopes = await orders.store.read_stream(stream_id, to_version=query.as_of_version, until=query.as_of)
+            order = Order.replay(query.order_id, (envelope.event for envelope in envelopes))
+            if not envelopes or not may_see(order, context):
                 raise UnknownOrder(query.order_id)
-            return order_as_of(order)
+            return order_as_of(order, envelopes[0].timestamp, envelopes[-1].timestamp)
 
         def read(tx: Transaction) -> dict[str, Any] | None:
             row = tx.execute(f"SELECT {ORDER_COLUMNS} FROM order_orders WHERE id = ?", (query.order_id,)).fetchone()
