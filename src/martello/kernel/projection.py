@@ -180,7 +180,8 @@ class ProjectionRunner:
                 await self._advanced.wait_for(lambda: self.position >= position)
 
         try:
-            await asyncio.wait_for(reached(), timeout)
+            async with asyncio.timeout(timeout):  # not wait_for: on Python 3.11 it can swallow a cancellation
+                await reached()
         except TimeoutError:
             return False
         return True

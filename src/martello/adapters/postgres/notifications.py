@@ -36,9 +36,8 @@ class Signal:
     async def wait(self, timeout: float) -> None:
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.add(waiter)
-        try:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(waiter, timeout)
+        try:  # asyncio.wait, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+            await asyncio.wait((waiter,), timeout=timeout)
         finally:
             self._waiters.discard(waiter)
 
