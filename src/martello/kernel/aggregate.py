@@ -64,10 +64,6 @@ class Aggregate:
     def stream_id(self) -> str:
         return self.stream_id_for(self.id)
 
-    @property
-    def exists(self) -> bool:
-        return self.version > 0 or bool(self._pending)
-
     def record(self, event: Event) -> None:
         """Apply a new event to this aggregate and keep it to be stored."""
         self._apply(event)

@@ -51,10 +51,6 @@ class Dispatcher:
             raise ValueError(f"{message_type.__name__} already has a {self.kind} handler")
         self._handlers[message_type] = fn
 
-    @property
-    def message_types(self) -> dict[str, type]:
-        return {t.__name__: t for t in self._handlers}
-
     async def dispatch(self, message: Any, context: MessageContext) -> Any:
         try:
             fn = self._handlers[type(message)]

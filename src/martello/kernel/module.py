@@ -74,8 +74,9 @@ class Module:
     async def stop(self) -> None:
         """Stop background work between batches: every batch is one transaction, so nothing is half-written.
 
-        Cancels again until every task has ended: on Python 3.11 `asyncio.wait_for` swallows a cancellation
-        that arrives just as the awaited future completes (a commit signal, say), and the task runs on."""
+        Cancels again until every task has ended. Martello's own waits no longer use `asyncio.wait_for`, which
+        on Python 3.11 can swallow a cancellation arriving as the awaited future completes; library code
+        a task awaits still may, and a stop must not hang on it."""
         pending = set(self._tasks)
         while pending:
             for task in pending:
@@ -83,6 +84,3 @@ class Module:
             _, pending = await asyncio.wait(pending, timeout=0.1)
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
-
-    def projection_positions(self) -> Mapping[str, int]:
-        return {name: runner.position for name, runner in self.projections.items()}

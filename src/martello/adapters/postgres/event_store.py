@@ -317,14 +317,6 @@ class PostgresEventStore:
             return
         await self._appended.wait(timeout)
 
-    async def streams(self, prefix: str = "", limit: int = 100) -> list[tuple[str, int]]:
-        """Stream ids (starting with `prefix`) and their versions, for browsing history."""
-        query = (
-            "SELECT stream_id, max(stream_version) FROM events WHERE starts_with(stream_id, %s)"
-            ' GROUP BY stream_id ORDER BY stream_id COLLATE "C" LIMIT %s'
-        )
-        return [(row[0], int(row[1])) for row in await self._select(query, (prefix, limit))]
-
     # -- snapshots -------------------------------------------------------------------------------
 
     async def save_snapshot(self, snapshot: Snapshot) -> None:

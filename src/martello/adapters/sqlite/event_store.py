@@ -276,14 +276,6 @@ class SqliteEventStore:
             return
         await self.database.committed.wait(timeout)
 
-    async def streams(self, prefix: str = "", limit: int = 100) -> list[tuple[str, int]]:
-        """Stream ids (starting with `prefix`) and their versions, for browsing history."""
-        sql = (
-            "SELECT stream_id, max(stream_version) FROM events WHERE stream_id >= ? AND stream_id < ?"
-            " GROUP BY stream_id ORDER BY stream_id LIMIT ?"
-        )
-        return await self.database.read(lambda tx: tx.execute(sql, (prefix, prefix + "\uffff", limit)).fetchall())
-
     # -- snapshots ---------------------------------------------------------------------------------
 
     async def save_snapshot(self, snapshot: Snapshot) -> None:
