@@ -12,9 +12,9 @@ from fastapi import APIRouter, Body, Query
 from martello.kernel.envelope import MessageContext
 from martello.modules.cart.api.schemas import AddItemIn, CartOut, ChangeQuantityIn, ProductOnSaleOut
 from martello.modules.cart.application import commands as c
-from martello.modules.cart.application.queries import GetCart, GetOpenCart, ListProductsOnSale
+from martello.modules.cart.application.queries import GetCart, GetCartHistory, GetOpenCart, ListProductsOnSale
 from martello.modules.cart.domain.cart import Cart
-from martello.web.auth import Principal, User
+from martello.web.auth import User
 from martello.web.commands import MIN_POSITION, CommandAccepted, Context, Expecting, wait_for_position
 from martello.web.history import HistoryOut, history
 
@@ -34,10 +34,8 @@ def build_router(module: Any) -> APIRouter:
     async def caught_up(position: int | None) -> None:
         await wait_for_position(module.projections.values(), position)
 
-    async def history_of(user_id: str, reader: Principal) -> HistoryOut:
-        stream_id = Cart.stream_id_for(user_id)
-        allowed = reader.user_id == user_id or reader.is_admin
-        return history(stream_id, await module.context.store.read_stream(stream_id) if allowed else [])
+    async def history_of(user_id: str, context: MessageContext) -> HistoryOut:
+        return history(Cart.stream_id_for(user_id), await queries.dispatch(GetCartHistory(user_id), context))
 
     @router.get("/cart", response_model=CartOut, summary="My open cart (now or as of the past), priced now")
     async def open_cart(
@@ -63,16 +61,16 @@ def build_router(module: Any) -> APIRouter:
         return await queries.dispatch(GetCart(user.user_id, cart_id, as_of_version, as_of), context)
 
     @router.get("/cart/history", response_model=HistoryOut, summary="The events of my carts, with their envelopes")
-    async def my_history(user: User) -> HistoryOut:
-        return await history_of(user.user_id, user)
+    async def my_history(context: Context, user: User) -> HistoryOut:
+        return await history_of(user.user_id, context)
 
     @router.get(
         "/users/{user_id}/history",
         response_model=HistoryOut,
         summary="A user's cart events (the user or an administrator)",
     )
-    async def user_history(user_id: str, user: User) -> HistoryOut:
-        return await history_of(user_id, user)
+    async def user_history(user_id: str, context: Context, user: User) -> HistoryOut:
+        return await history_of(user_id, context)
 
     @router.post("/cart/items", status_code=201, response_model=CommandAccepted, summary="Add a product to my cart")
     async def add_item(body: AddItemIn, context: Context, user: User) -> CommandAccepted:

@@ -10,8 +10,9 @@ from typing import Any
 from martello.kernel.clock import Clock
 from martello.kernel.database import Database, Transaction
 from martello.kernel.dispatch import QueryBus
-from martello.kernel.envelope import MessageContext
+from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
+from martello.kernel.events import Event
 from martello.kernel.store import EventStore
 from martello.modules.cart.application.past_carts import PastCart, carts_as_of
 from martello.modules.cart.application.price_list import PriceList, offer_for
@@ -37,6 +38,13 @@ class GetCart:
     cart_id: str
     as_of_version: int | None = None
     as_of: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GetCartHistory:
+    """A user's cart events with their envelopes: for that user or an administrator, nobody else."""
+
+    user_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +133,12 @@ def _total(lines: list[dict[str, Any]]) -> tuple[int | None, str | None]:
 
 
 def register(queries: QueryBus, database: Database, prices: PriceList, clock: Clock, store: EventStore) -> None:
+    @queries.handler
+    async def cart_history(query: GetCartHistory, context: MessageContext) -> list[Envelope[Event]]:
+        if context.actor != query.user_id and not context.is_admin:
+            return []  # another user's carts do not exist for this reader (the same answer as no carts)
+        return await store.read_stream(Cart.stream_id_for(query.user_id))
+
     async def carts_then(query: GetOpenCart | GetCart) -> tuple[dict[str, PastCart], int]:
         """The user's carts as of the query's point in time, and their stream's version then."""
         stream_id = Cart.stream_id_for(query.user_id)

@@ -17,7 +17,12 @@ from martello.modules.catalog.api.schemas import (
     RepriceProductIn,
 )
 from martello.modules.catalog.application import commands as c
-from martello.modules.catalog.application.queries import GetCatalog, ListActiveProducts, ListCatalogs
+from martello.modules.catalog.application.queries import (
+    GetCatalog,
+    GetCatalogHistory,
+    ListActiveProducts,
+    ListCatalogs,
+)
 from martello.modules.catalog.domain.catalog import Catalog
 from martello.web.auth import Admin
 from martello.web.commands import MIN_POSITION, CommandAccepted, Context, Expecting, wait_for_position
@@ -74,9 +79,9 @@ def build_router(module: Any) -> APIRouter:
         return await queries.dispatch(GetCatalog(catalog_id, as_of_version, as_of), context)
 
     @router.get("/catalogs/{catalog_id}/history", response_model=HistoryOut, summary="The catalog's events")
-    async def catalog_history(catalog_id: str, _: Admin) -> HistoryOut:
-        stream_id = Catalog.stream_id_for(catalog_id)
-        return history(stream_id, await module.context.store.read_stream(stream_id))
+    async def catalog_history(catalog_id: str, context: Context, _: Admin) -> HistoryOut:
+        envelopes = await queries.dispatch(GetCatalogHistory(catalog_id), context)
+        return history(Catalog.stream_id_for(catalog_id), envelopes)
 
     for action, command_type in TRANSITIONS.items():
         _transition_route(router, action, command_type, accepted)

@@ -8,8 +8,9 @@ from typing import Any
 
 from martello.kernel.database import Database, Transaction
 from martello.kernel.dispatch import QueryBus
-from martello.kernel.envelope import MessageContext
+from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
+from martello.kernel.events import Event
 from martello.kernel.repository import Repository
 from martello.modules.catalog.domain.catalog import Catalog
 
@@ -26,6 +27,11 @@ class GetCatalog:
     catalog_id: str
     as_of_version: int | None = None
     as_of: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GetCatalogHistory:
+    catalog_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,10 @@ def register(queries: QueryBus, database: Database, catalogs: Repository[Catalog
         if view is None:
             raise NotFound(f"catalog {query.catalog_id} does not exist", id=query.catalog_id)
         return view
+
+    @queries.handler
+    async def catalog_history(query: GetCatalogHistory, context: MessageContext) -> list[Envelope[Event]]:
+        return await catalogs.store.read_stream(Catalog.stream_id_for(query.catalog_id))
 
     @queries.handler
     async def list_active_products(query: ListActiveProducts, context: MessageContext) -> list[dict[str, Any]]:
