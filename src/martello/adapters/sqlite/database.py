@@ -94,8 +94,6 @@ class SqliteDatabase:
         self._reader_count = readers
         self._readers: list[threading.Thread] = []
         self._readers_lock = threading.Lock()
-        self._local = threading.local()
-        self._sync_connections: list[sqlite3.Connection] = []
         self._writer: threading.Thread | None = None
         self._closed = False
 
@@ -133,14 +131,6 @@ class SqliteDatabase:
         future: asyncio.Future[T] = loop.create_future()
         self._read_jobs.put(_Job(fn, future, loop))
         return await future
-
-    def read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Read on the calling thread (its own connection, kept for the next call)."""
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._local.connection = self.connect()
-            self._sync_connections.append(connection)
-        return self._read(connection, fn)
 
     @staticmethod
     def _read(connection: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -245,5 +235,3 @@ class SqliteDatabase:
             self._read_jobs.put(None)
         for thread in self._readers:
             thread.join()
-        for connection in self._sync_connections:
-            connection.close()
