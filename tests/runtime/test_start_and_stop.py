@@ -18,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 
 from martello.runtime.app import create_app
+from martello.runtime.cli import main as cli
 from tests.conftest import shop_settings
 from tests.servers import free_port, require_postgres, unique_name
 
@@ -200,3 +201,17 @@ def _drop_schema(url: str, schema: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.mark.postgres
+def test_an_operations_command_on_a_database_that_does_not_exist_says_how_to_create_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = unique_name("martello_missing")
+    monkeypatch.setenv("MTL_STORE_URL", urlsplit(require_postgres())._replace(path=f"/{missing}").geturl())
+
+    assert cli(["projections", "list"]) == 2
+
+    refusal = capsys.readouterr().err
+    assert f'database "{missing}" does not exist' in refusal
+    assert "createdb" in refusal

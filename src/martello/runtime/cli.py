@@ -166,11 +166,16 @@ def _offline(settings: Settings, work: Callable[[Shop], Awaitable[int]]) -> int:
         finally:
             shop.close()
 
+    from martello.adapters.postgres import DatabaseMissing
+
     try:
         return asyncio.run(main())
     except NotFound as error:
         print(f"martello: {error}", file=sys.stderr)
         return 1
+    except DatabaseMissing as error:
+        print(f"martello: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 0
 
