@@ -113,7 +113,7 @@ async def decide_and_append(backend: Backend, directory: Path, commands: int, sn
         await baskets.create(Basket.open(basket_id, **data), MessageContext.new())
         began = time.perf_counter()
         for _ in range(commands):
-            await baskets.update(basket_id, lambda basket: basket.add(**data), MessageContext.new())
+            await baskets.change(basket_id, lambda basket: basket.add(**data), MessageContext.new())
         return commands / (time.perf_counter() - began)
 
 

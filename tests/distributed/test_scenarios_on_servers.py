@@ -12,6 +12,7 @@ import pytest
 
 from tests.cart import test_cart_http as cart
 from tests.e2e import test_catalog_http as catalog
+from tests.e2e import test_contention as contention
 from tests.e2e import test_history_and_rebuild as history
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats]
@@ -31,3 +32,10 @@ test_cart_bad_input = cart.test_bad_input_is_refused_with_a_problem_and_nothing_
 
 test_history_lists_every_event = history.test_history_lists_every_event_with_its_envelope
 test_rebuild_equals_the_live_read_model = history.test_a_rebuild_equals_the_live_read_model_and_queries_keep_answering
+
+test_contention_32_buyers_at_once = (
+    contention.test_32_buyers_checking_out_at_once_see_no_conflict_only_confirmed_or_rejected_orders
+)
+test_contention_one_buyer_many_tabs = (
+    contention.test_one_buyer_adding_from_many_tabs_at_once_gets_every_item_into_one_cart
+)

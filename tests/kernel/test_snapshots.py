@@ -72,11 +72,16 @@ async def scenario(directory: Path, changes: list[list[int]], every: int) -> Non
         plain = Repository(store, Account)
         snapshotting = Repository(store, Account, snapshot_every=every)
         context = MessageContext.new()
-        account = Account("a")
+        account = Account("a")  # the same changes, in memory
         for command in changes:
-            for amount in command:
-                account.apply_change(amount)
-            await snapshotting.save(account, context)
+
+            def apply(target: Account, command: list[int] = command) -> None:
+                for amount in command:
+                    target.apply_change(amount)
+
+            result = await snapshotting.change("a", apply, context, new=Account)
+            apply(account)
+            account.mark_saved(result.stream_version)
         for version in range(1, account.version + 1):
             replayed = await plain.load("a", as_of_version=version)
             from_snapshot = await snapshotting.load("a", as_of_version=version)
@@ -104,7 +109,7 @@ async def test_a_snapshot_of_an_older_schema_is_ignored(tmp_path: Path) -> None:
         repository = Repository(store, Account, snapshot_every=1)
         account = Account("a")
         account.apply_change(10)
-        await repository.save(account, MessageContext.new())
+        await repository.create(account, MessageContext.new())
         await store.save_snapshot(Snapshot("account-a", 1, 1, {"balance": 999, "history": []}))  # schema 1 < 2
         assert (await repository.load("a")).balance == 10
     finally:

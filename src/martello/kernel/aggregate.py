@@ -64,6 +64,12 @@ class Aggregate:
     def stream_id(self) -> str:
         return self.stream_id_for(self.id)
 
+    @property
+    def resource_id(self) -> str:
+        """The id a client addresses what a command changed by, returned as `CommandResult.id`: the
+        aggregate's id, unless one aggregate holds several things a client reads one by one."""
+        return self.id
+
     def record(self, event: Event) -> None:
         """Apply a new event to this aggregate and keep it to be stored."""
         self._apply(event)

@@ -27,6 +27,8 @@ class CommandResult:
     """What a command produced: where to find it and how far the log got, to read your own writes."""
 
     id: str
+    """What the command created or changed, as a client addresses it: the aggregate's `resource_id` (its id;
+    for a user's carts, the cart's)."""
     stream_version: int
     position: int
 

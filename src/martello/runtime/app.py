@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,20 +14,32 @@ from martello.runtime import ops_api
 from martello.runtime.config import Settings, auth_secret
 from martello.runtime.metrics import HttpMetrics, RequestMetrics, exposition
 from martello.runtime.shop import Shop
+from martello.runtime.starting import StartGate
 from martello.web.auth import TokenService
 from martello.web.problems import install_problem_handlers, problem
 
 
-def create_app(settings: Settings | None = None, *, shop: Shop | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, shop: Shop | None = None, start_in_background: bool = False
+) -> FastAPI:
+    """The app of one shop. Its lifespan starts the shop before serving, or with `start_in_background`
+    while serving (`app.state.starting` is then the start's task; see `martello.runtime.starting`)."""
     settings = settings or Settings.from_env()
     shop = shop or Shop.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await shop.start()
+        if start_in_background:
+            app.state.starting = asyncio.create_task(shop.start(), name="martello-start")
+        else:
+            await shop.start()
         try:
             yield
         finally:
+            starting: asyncio.Task[None] | None = getattr(app.state, "starting", None)
+            if starting is not None and not starting.done():
+                starting.cancel()  # stopped while waiting for its servers: stop waiting
+                await asyncio.gather(starting, return_exceptions=True)
             await shop.stop()
 
     app = FastAPI(
@@ -48,9 +61,11 @@ def create_app(settings: Settings | None = None, *, shop: Shop | None = None) ->
         modules = await shop.ready()
         if modules and all(modules.values()):
             return {"status": "ready", "modules": modules}
-        return problem(503, "not-ready", "not every module is ready", modules=modules)
+        detail = "not every module is ready" if shop.started else "starting: waiting for its servers"
+        return problem(503, "not-ready", detail, modules=modules)
 
     requests = HttpMetrics()
+    app.add_middleware(StartGate, shop=shop)
     app.add_middleware(RequestMetrics, metrics=requests)
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics (text exposition format)")

@@ -87,17 +87,29 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     class ShopServer(uvicorn.Server):
-        """uvicorn, announcing where it listens once the modules have started. On SIGINT/SIGTERM it stops
-        accepting connections, lets in-flight requests finish, then stops the modules (projections end
-        between batches, every batch one transaction: nothing is left half-written)."""
+        """uvicorn, listening before the modules start: the shop starts in the background (it may wait for
+        PostgreSQL or NATS), answering /healthz meanwhile, /readyz 503 and other routes 503 `starting`.
+        On SIGINT/SIGTERM it stops accepting connections, lets in-flight requests finish, then stops the
+        modules (projections end between batches, every batch one transaction: nothing is left
+        half-written), or, still starting, stops waiting. A start that fails ends the process."""
+
+        start_failure: BaseException | None = None
 
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)
             if self.started:
                 log.info("http-server started listening at http://%s:%d", self.config.host, self.config.port)
 
+        async def on_tick(self, counter: int) -> bool:
+            starting: asyncio.Task[None] = app.state.starting
+            if starting.done() and not starting.cancelled() and starting.exception() is not None:
+                self.start_failure = starting.exception()
+                return True
+            return await super().on_tick(counter)
+
     from martello.runtime import logs
     from martello.runtime.app import create_app
+    from martello.runtime.lock import DataDirectoryInUse
 
     settings = settings.override(
         modules=parse_modules(args.modules) if args.modules else None,
@@ -107,7 +119,11 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         bus_url=args.bus_url,
     )
     logs.configure(settings.log_level, settings.log_format)
-    app = create_app(settings)
+    app = create_app(settings, start_in_background=True)
+    try:
+        app.state.shop.claim_data_dir()  # before listening: a second shop on the same files is refused at once
+    except DataDirectoryInUse as error:
+        raise ConfigError(f"{error}; stop that shop first, or give this one another --data-dir") from None
     config = uvicorn.Config(
         app,
         host=settings.http_host,
@@ -119,12 +135,28 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     server = ShopServer(config)
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled, after a clean stop
         server.run()  # on uvloop when installed (uvicorn[standard]): cheaper wake-ups and socket writes
+    if server.start_failure is not None:
+        error = server.start_failure
+        log.error("martello could not start: %s", error, exc_info=None if _explained(error) else error)
+        return 1
     return 0
 
 
+def _explained(error: BaseException) -> bool:
+    """Errors whose message says all there is to say (no traceback needed)."""
+    from martello.adapters.postgres import DatabaseMissing
+
+    return isinstance(error, DatabaseMissing | ConfigError)
+
+
 def _offline(settings: Settings, work: Callable[[Shop], Awaitable[int]]) -> int:
-    """Run `work` against the shop's storage without starting it (the shop may be running elsewhere)."""
+    """Run `work` against the shop's storage without starting it (the shop may be running elsewhere).
+    On SQLite it opens only the module databases that exist, and refuses a data directory without any:
+    a mistyped --data-dir is an error, and reading creates nothing."""
     from martello.runtime.shop import Shop
+
+    if not settings.store_url:
+        settings = settings.override(modules=_modules_in(settings.data_dir))
 
     async def main() -> int:
         shop = Shop.from_settings(settings)  # MTL_STORE_URL: the PostgreSQL schemas of a distributed shop
@@ -134,13 +166,30 @@ def _offline(settings: Settings, work: Callable[[Shop], Awaitable[int]]) -> int:
         finally:
             shop.close()
 
+    from martello.adapters.postgres import DatabaseMissing
+
     try:
         return asyncio.run(main())
     except NotFound as error:
         print(f"martello: {error}", file=sys.stderr)
         return 1
+    except DatabaseMissing as error:
+        print(f"martello: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 0
+
+
+def _modules_in(data_dir: Path) -> tuple[str, ...]:
+    """The modules whose SQLite database is in `data_dir` (ConfigError if none is)."""
+    from martello.runtime.config import ALL_MODULES
+
+    if not data_dir.is_dir():
+        raise ConfigError(f"data directory {data_dir} does not exist (pass --data-dir, or set MTL_DATA_DIR)")
+    present = tuple(name for name in ALL_MODULES if (data_dir / f"{name}.db").is_file())
+    if not present:
+        raise ConfigError(f"data directory {data_dir} holds no shop data (no <module>.db file)")
+    return present
 
 
 def stream_show_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from martello.modules.user.application.bootstrap import DEV_ADMIN_PASSWORD, DEV_ADMIN_USERNAME
 from martello.runtime.config import Settings
+from martello.runtime.lock import DataDirectoryInUse
 
 if TYPE_CHECKING:
     import httpx
@@ -204,8 +205,11 @@ async def in_process(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     import httpx
 
     from martello.runtime.app import create_app
+    from martello.runtime.shop import Shop
 
-    app = create_app(settings)
+    shop = Shop.from_settings(settings)
+    shop.claim_data_dir()  # first, before anything is written: DataDirectoryInUse if a running shop holds it
+    app = create_app(settings, shop=shop)
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://demo") as http:
         yield http
@@ -270,6 +274,13 @@ def demo_command(args: argparse.Namespace, settings: Settings) -> int:
     except (DemoFailed, httpx.HTTPError) as error:
         print(f"martello demo: {error}", file=sys.stderr)
         return 1
+    except DataDirectoryInUse as error:
+        print(
+            f"martello demo: {error}; refusing to start a second shop on its files in-process. Fill the running"
+            " shop through its HTTP API instead: pass --url http://HOST:PORT (where it listens)",
+            file=sys.stderr,
+        )
+        return 2
     if url is None:
         print(f"Now `make run` (or `martello run`) and open http://{settings.http_host}:{settings.http_port}/docs")
     return 0

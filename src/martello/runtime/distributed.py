@@ -21,6 +21,7 @@ from martello.kernel.bus import InProcessBus, MessageBus
 from martello.kernel.clock import Clock, SystemClock
 from martello.kernel.module import ModuleContext, ModuleStore
 from martello.runtime.config import ConfigError, Settings
+from martello.runtime.lock import DataDirectoryLock
 from martello.runtime.registry import module_class
 from martello.runtime.shop import Shop, available
 
@@ -61,4 +62,6 @@ def distributed_shop(settings: Settings, *, clock: Clock | None = None) -> Shop:
         )
         shop.databases.append(database)  # type: ignore[arg-type]
         shop.modules[name] = module_class(name)(context)
+    if not settings.store_url:  # SQLite files in the data directory: one shop there at a time
+        shop.data_dir_lock = DataDirectoryLock(settings.data_dir)
     return shop

@@ -14,6 +14,7 @@ from martello.kernel.clock import Clock, SystemClock
 from martello.kernel.ids import uuid7
 from martello.kernel.module import Module, ModuleContext
 from martello.runtime.config import Settings
+from martello.runtime.lock import DataDirectoryLock
 from martello.runtime.registry import MODULES, module_class
 
 log = logging.getLogger("martello")
@@ -30,6 +31,8 @@ class Shop:
     bus: MessageBus = field(default_factory=InProcessBus)
     clock: Clock = field(default_factory=SystemClock)
     started: bool = False
+    data_dir_lock: DataDirectoryLock | None = None
+    """Held while the shop runs on SQLite files in the data directory: one shop per directory."""
 
     @classmethod
     def embedded(cls, settings: Settings, *, clock: Clock | None = None) -> Shop:
@@ -48,6 +51,7 @@ class Shop:
             )
             shop.databases.append(database)
             shop.modules[name] = module_class(name)(context)
+        shop.data_dir_lock = DataDirectoryLock(settings.data_dir)
         return shop
 
     @classmethod
@@ -68,8 +72,15 @@ class Shop:
             if migrate is not None:
                 await migrate()
 
+    def claim_data_dir(self) -> None:
+        """Take the data directory's lock, if this shop keeps its data there (`DataDirectoryInUse` if
+        another shop does). `start` claims it; `martello run` claims it first, to refuse before listening."""
+        if self.data_dir_lock is not None:
+            self.data_dir_lock.acquire()
+
     async def start(self) -> None:
         log.info("martello starting...")
+        self.claim_data_dir()
         await self.open()
         for name, module in self.modules.items():
             began = time.perf_counter()
@@ -94,6 +105,8 @@ class Shop:
                 await close()
         for database in self.databases:
             database.close()
+        if self.data_dir_lock is not None:
+            self.data_dir_lock.release()
         log.info("martello stopped")
 
     def close(self) -> None:
@@ -113,9 +126,10 @@ class Shop:
             database.path.with_name(database.path.name + suffix).unlink(missing_ok=True)
 
     async def ready(self) -> dict[str, bool]:
-        """Per module: can it reach its storage right now? And the message bus, when it is a server."""
-        report = {}
-        for name, module in self.modules.items():
+        """Per module: can it reach its storage right now? And the message bus, when it is a server.
+        All false, without probing, until the shop has started (it may be waiting for those servers)."""
+        report = {name: False for name in self.modules}
+        for name, module in self.modules.items() if self.started else ():
             try:
                 database = module.context.database
                 ping = getattr(database, "ping", None)  # a server: a quick probe that never piles up

@@ -1,6 +1,6 @@
 """The distributed topology's storage: one PostgreSQL schema per module (psycopg 3)."""
 
-from martello.adapters.postgres.database import PostgresDatabase
+from martello.adapters.postgres.database import DatabaseMissing, PostgresDatabase
 from martello.adapters.postgres.event_store import PostgresEventStore
 
-__all__ = ["PostgresDatabase", "PostgresEventStore"]
+__all__ = ["DatabaseMissing", "PostgresDatabase", "PostgresEventStore"]

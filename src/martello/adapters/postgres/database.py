@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import orjson
 import psycopg
 from psycopg import errors, sql
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import set_json_loads
 from psycopg.types.numeric import NumericLoader
 from psycopg_pool import ConnectionPool
@@ -84,6 +85,22 @@ class PostgresTransaction:
 def lock_schema(connection: psycopg.Connection[Any], schema: str, purpose: str) -> None:
     """Take the transaction-level advisory lock `purpose` of `schema` (released at commit/rollback)."""
     connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"martello:{schema}:{purpose}",))
+
+
+class DatabaseMissing(RuntimeError):
+    """The server answers, but the database the URL names does not exist: waiting will not create it."""
+
+    def __init__(self, url: str) -> None:
+        info = conninfo_to_dict(url)
+        name, host, port = info.get("dbname") or "postgres", info.get("host") or "localhost", info.get("port") or 5432
+        super().__init__(
+            f'PostgreSQL database "{name}" does not exist on {host}:{port}; create it first, e.g. '
+            f'`createdb -h {host} -p {port} {name}` or `CREATE DATABASE "{name}";`'
+        )
+        self.name = name
+
+
+MISSING_DATABASE = re.compile(r'database "[^"]*" does not exist')
 
 
 class PostgresDatabase:
@@ -140,6 +157,18 @@ class PostgresDatabase:
         self._probe.shutdown(wait=True)
         if self._pool is not None:
             self._pool.close()
+
+    async def reach(self, timeout: float = 5.0) -> None:
+        """Connect once, outside the pool and without a thread, so that waiting can be cancelled at any
+        moment. `psycopg.OperationalError` if the server cannot be reached (yet); `DatabaseMissing` if
+        it answers that the database does not exist."""
+        try:
+            connection = await psycopg.AsyncConnection.connect(self.url, connect_timeout=max(1, round(timeout)))
+        except psycopg.OperationalError as error:
+            if MISSING_DATABASE.search(str(error)):
+                raise DatabaseMissing(self.url) from None
+            raise
+        await connection.close()
 
     # -- the Database port -------------------------------------------------------------------------
 

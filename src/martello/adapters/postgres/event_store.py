@@ -106,11 +106,13 @@ class PostgresEventStore:
         self._relay_lease = AdvisoryLease(database.url, f"{schema}:outbox-relay")
 
     async def migrate(self) -> None:
-        """Apply the migrations not applied yet (waiting up to `wait_for_server` for the server)."""
+        """Apply the migrations not applied yet (waiting up to `wait_for_server` for the server; the wait
+        ends at once when cancelled). A database that does not exist raises `DatabaseMissing` at once."""
         deadline = asyncio.get_running_loop().time() + self.wait_for_server
         backoff = 0.2
         while True:
             try:
+                await self.database.reach()
                 await self.database.run(self._migrate, isolation="READ COMMITTED")
                 return
             except psycopg.OperationalError as error:

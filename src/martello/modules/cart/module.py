@@ -14,7 +14,6 @@ from martello.kernel.module import Module, ModuleContext
 from martello.kernel.repository import Repository
 from martello.modules.cart.api.routes import build_router
 from martello.modules.cart.application import consumers, handlers, price_list, queries
-from martello.modules.cart.application.carts import Carts
 from martello.modules.cart.application.integration import published_events
 from martello.modules.cart.domain.cart import Cart
 from martello.modules.cart.projections.carts import CartsProjection
@@ -26,7 +25,7 @@ class CartModule(Module):
     def __init__(self, context: ModuleContext) -> None:
         super().__init__(context)
         snapshot_every = int(context.settings.get("snapshot_every", "100"))
-        self.carts = Carts(Repository(context.store, Cart, snapshot_every=snapshot_every, integration=published_events))
+        self.carts = Repository(context.store, Cart, snapshot_every=snapshot_every, integration=published_events)
         self.prices = price_list.PriceList(context.database)
         handlers.register(self.commands, self.carts, self.prices, context.clock, new_id)
         queries.register(self.queries, context.database, self.prices, context.clock, context.store)

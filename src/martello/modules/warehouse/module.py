@@ -13,7 +13,6 @@ from martello.kernel.repository import Repository
 from martello.modules.warehouse.api.routes import build_router
 from martello.modules.warehouse.application import consumers, handlers, queries
 from martello.modules.warehouse.application.integration import published_events
-from martello.modules.warehouse.application.warehouses import Warehouses
 from martello.modules.warehouse.domain.warehouse import Warehouse
 from martello.modules.warehouse.projections.stock import StockProjection
 
@@ -24,8 +23,9 @@ class WarehouseModule(Module):
     def __init__(self, context: ModuleContext) -> None:
         super().__init__(context)
         snapshot_every = int(context.settings.get("snapshot_every", "100"))
-        repository = Repository(context.store, Warehouse, snapshot_every=snapshot_every, integration=published_events)
-        self.warehouses = Warehouses(repository)
+        self.warehouses = Repository(
+            context.store, Warehouse, snapshot_every=snapshot_every, integration=published_events
+        )
         handlers.register(self.commands, self.warehouses)
         queries.register(self.queries, context.database, self.warehouses)
         consumers.subscribe(context.bus, self.warehouses, context.database)

@@ -1,4 +1,4 @@
-"""Command handlers: load the user's carts, call one behaviour, append what it recorded."""
+"""Command handlers: load the user's carts (none yet: a fresh `Cart`), call one behaviour, append what it recorded."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from martello.kernel.clock import Clock
 from martello.kernel.dispatch import CommandBus, CommandResult
 from martello.kernel.envelope import MessageContext
 from martello.kernel.ids import IdProvider
-from martello.modules.cart.application.carts import Carts
+from martello.kernel.repository import Repository
 from martello.modules.cart.application.commands import AbandonCart, AddItem, ChangeItemQuantity, CheckOut, RemoveItem
 from martello.modules.cart.application.price_list import PriceList
 from martello.modules.cart.domain.cart import Cart
 from martello.modules.cart.domain.values import Quantity, Sku
 
 
-def register(commands: CommandBus, carts: Carts, prices: PriceList, clock: Clock, new_id: IdProvider) -> None:
+def register(
+    commands: CommandBus, carts: Repository[Cart], prices: PriceList, clock: Clock, new_id: IdProvider
+) -> None:
     @commands.handler
     async def add_item(command: AddItem, context: MessageContext) -> CommandResult:
         sku, quantity = Sku(command.sku), Quantity(command.quantity)
@@ -23,7 +25,7 @@ def register(commands: CommandBus, carts: Carts, prices: PriceList, clock: Clock
         async def add(cart: Cart) -> None:
             cart.add_item(sku, quantity, offer, today, new_cart_id=new_id())
 
-        return await carts.change(command.user_id, add, context, expected_version=command.expected_version)
+        return await carts.change(command.user_id, add, context, new=Cart, expected_version=command.expected_version)
 
     @commands.handler
     async def change_quantity(command: ChangeItemQuantity, context: MessageContext) -> CommandResult:
@@ -32,7 +34,7 @@ def register(commands: CommandBus, carts: Carts, prices: PriceList, clock: Clock
         async def change(cart: Cart) -> None:
             cart.change_quantity(sku, quantity)
 
-        return await carts.change(command.user_id, change, context, expected_version=command.expected_version)
+        return await carts.change(command.user_id, change, context, new=Cart, expected_version=command.expected_version)
 
     @commands.handler
     async def remove_item(command: RemoveItem, context: MessageContext) -> CommandResult:
@@ -41,7 +43,7 @@ def register(commands: CommandBus, carts: Carts, prices: PriceList, clock: Clock
         async def remove(cart: Cart) -> None:
             cart.remove_item(sku)
 
-        return await carts.change(command.user_id, remove, context, expected_version=command.expected_version)
+        return await carts.change(command.user_id, remove, context, new=Cart, expected_version=command.expected_version)
 
     @commands.handler
     async def check_out(command: CheckOut, context: MessageContext) -> CommandResult:
@@ -49,11 +51,11 @@ def register(commands: CommandBus, carts: Carts, prices: PriceList, clock: Clock
             today = clock.now().date()
             cart.check_out(await prices.offers(cart.lines, today), today)
 
-        return await carts.change(command.user_id, buy, context, expected_version=command.expected_version)
+        return await carts.change(command.user_id, buy, context, new=Cart, expected_version=command.expected_version)
 
     @commands.handler
     async def abandon(command: AbandonCart, context: MessageContext) -> CommandResult:
         async def drop(cart: Cart) -> None:
             cart.abandon()
 
-        return await carts.change(command.user_id, drop, context, expected_version=command.expected_version)
+        return await carts.change(command.user_id, drop, context, new=Cart, expected_version=command.expected_version)

@@ -55,6 +55,11 @@ class Cart(Aggregate):
     def user_id(self) -> str:
         return self.id
 
+    @property
+    def resource_id(self) -> str:
+        """A command answers with the cart it acted on (read at `/carts/{cart_id}`), not the user."""
+        return self.cart_id or ""
+
     # -- behaviour -------------------------------------------------------------------------------
 
     def add_item(self, sku: Sku, quantity: Quantity, offer: Offer | None, today: date, *, new_cart_id: str) -> None:

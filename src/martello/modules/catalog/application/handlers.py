@@ -42,14 +42,14 @@ def register(commands: CommandBus, catalogs: Repository[Catalog], new_id: IdProv
 
     async def change_lifecycle(command: CatalogCommand, context: MessageContext) -> CommandResult:
         transition = LIFECYCLE[type(command)]
-        return await catalogs.update(command.catalog_id, transition, context, expected_version=command.expected_version)
+        return await catalogs.change(command.catalog_id, transition, context, expected_version=command.expected_version)
 
     for command_type in LIFECYCLE:
         commands.register(command_type, change_lifecycle)
 
     @commands.handler
     async def reject_catalog(command: RejectCatalog, context: MessageContext) -> CommandResult:
-        return await catalogs.update(
+        return await catalogs.change(
             command.catalog_id, lambda c: c.reject(command.reason), context, expected_version=command.expected_version
         )
 
@@ -58,7 +58,7 @@ def register(commands: CommandBus, catalogs: Repository[Catalog], new_id: IdProv
         sku = Sku(command.sku)
         price = Price(command.price_amount, command.currency)
         window = SalesWindow.parse(command.release_date, command.expiration_date)
-        return await catalogs.update(
+        return await catalogs.change(
             command.catalog_id,
             lambda c: c.add_product(sku, command.name, command.description, price, window),
             context,
@@ -68,7 +68,7 @@ def register(commands: CommandBus, catalogs: Repository[Catalog], new_id: IdProv
     @commands.handler
     async def reprice_product(command: RepriceProduct, context: MessageContext) -> CommandResult:
         sku, price = Sku(command.sku), Price(command.price_amount, command.currency)
-        return await catalogs.update(
+        return await catalogs.change(
             command.catalog_id,
             lambda c: c.reprice_product(sku, price),
             context,
@@ -78,6 +78,6 @@ def register(commands: CommandBus, catalogs: Repository[Catalog], new_id: IdProv
     @commands.handler
     async def remove_product(command: RemoveProduct, context: MessageContext) -> CommandResult:
         sku = Sku(command.sku)
-        return await catalogs.update(
+        return await catalogs.change(
             command.catalog_id, lambda c: c.remove_product(sku), context, expected_version=command.expected_version
         )

@@ -64,7 +64,7 @@ class OrderFulfilment:
         checkout = envelope.event
         lines = [OrderLine.from_data(line) for line in checkout.lines]
         order = Order.place(self.new_id(), checkout.user_id, checkout.cart_id, lines)
-        await self.orders.save(
+        await self.orders.create(
             order,
             envelope.context,
             inbox=(self.consumer, envelope.message_id),
@@ -72,4 +72,4 @@ class OrderFulfilment:
         )
 
     async def _update(self, envelope: Envelope[Any], order_id: str, step: Callable[[Order], None]) -> None:
-        await self.orders.update(order_id, step, envelope.context, inbox=(self.consumer, envelope.message_id))
+        await self.orders.change(order_id, step, envelope.context, inbox=(self.consumer, envelope.message_id))

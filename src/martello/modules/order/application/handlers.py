@@ -25,7 +25,7 @@ def register(commands: CommandBus, orders: Repository[Order], clock: Clock) -> N
         order = await orders.find(command.order_id)
         if order is None or not may_see(order, context):
             raise UnknownOrder(command.order_id)
-        return await orders.update(command.order_id, behaviour, context, expected_version=command.expected_version)
+        return await orders.change(command.order_id, behaviour, context, expected_version=command.expected_version)
 
     @commands.handler
     async def pay_order(command: PayOrder, context: MessageContext) -> CommandResult:

@@ -37,7 +37,7 @@ def register(commands: CommandBus, users: Repository[User], passwords: PasswordH
     @commands.handler
     async def change_profile(command: ChangeProfile, context: MessageContext) -> CommandResult:
         name, locale = display_name(command.display_name), Locale.parse(command.locale)
-        return await users.update(
+        return await users.change(
             command.user_id,
             lambda user: user.change_profile(name, locale),
             context,
@@ -47,7 +47,7 @@ def register(commands: CommandBus, users: Repository[User], passwords: PasswordH
     @commands.handler
     async def change_role(command: ChangeRole, context: MessageContext) -> CommandResult:
         role = Role.parse(command.role)
-        return await users.update(
+        return await users.change(
             command.user_id,
             lambda user: user.change_role(role, by=context.actor),
             context,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from martello.modules.warehouse.api.schemas import ReceiveStockIn, StockOut
 from martello.modules.warehouse.application.commands import ReceiveStock
 from martello.modules.warehouse.application.queries import GetStock, ListStock
+from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
 from martello.web.auth import Admin
 from martello.web.commands import MIN_POSITION, CommandAccepted, Context, wait_for_position
 from martello.web.history import HistoryOut, history
@@ -58,7 +59,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.get("/history", response_model=HistoryOut, summary="The warehouse's events, with their envelopes")
     async def warehouse_history(_: Admin) -> HistoryOut:
-        stream_id = module.warehouses.stream_id
+        stream_id = Warehouse.stream_id_for(MAIN)
         return history(stream_id, await module.context.store.read_stream(stream_id))
 
     return router

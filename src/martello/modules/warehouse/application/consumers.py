@@ -14,10 +14,10 @@ from martello.kernel.database import Database, mark_handled
 from martello.kernel.envelope import Envelope
 from martello.kernel.errors import DomainError, DuplicateMessage
 from martello.kernel.events import Event
+from martello.kernel.repository import Repository
 from martello.modules.order.contracts import OrderCancelled, OrderPlaced, OrderShipped
-from martello.modules.warehouse.application.warehouses import Warehouses
 from martello.modules.warehouse.domain.values import OrderLines
-from martello.modules.warehouse.domain.warehouse import Warehouse
+from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
 
 CONSUMER = "warehouse.orders"
 log = logging.getLogger("martello.warehouse")
@@ -35,13 +35,15 @@ def behaviour_for(message: Event) -> Callable[[Warehouse], None] | None:
     return None
 
 
-def subscribe(bus: MessageBus, warehouses: Warehouses, database: Database) -> None:
+def subscribe(bus: MessageBus, warehouses: Repository[Warehouse], database: Database) -> None:
     async def handle(envelope: Envelope[Event]) -> None:
         behaviour = behaviour_for(envelope.event)
         if behaviour is None:
             return
         try:
-            await warehouses.change(behaviour, envelope.context, inbox=(CONSUMER, envelope.message_id))
+            await warehouses.change(
+                MAIN, behaviour, envelope.context, new=Warehouse, inbox=(CONSUMER, envelope.message_id)
+            )
         except DuplicateMessage:
             pass  # handled before: the effect is already there
         except DomainError as refused:

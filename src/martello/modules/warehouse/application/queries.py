@@ -10,9 +10,9 @@ from martello.kernel.database import Database
 from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import MessageContext
 from martello.kernel.errors import NotFound
-from martello.modules.warehouse.application.warehouses import Warehouses
+from martello.kernel.repository import Repository
 from martello.modules.warehouse.domain.values import StockLevel
-from martello.modules.warehouse.domain.warehouse import Warehouse
+from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +49,9 @@ def _time_travel(query: ListStock | GetStock) -> bool:
     return query.as_of_version is not None or query.as_of is not None
 
 
-def register(queries: QueryBus, database: Database, warehouses: Warehouses) -> None:
+def register(queries: QueryBus, database: Database, warehouses: Repository[Warehouse]) -> None:
     async def warehouse_as_of(query: ListStock | GetStock) -> Warehouse:
-        return await warehouses.as_of(version=query.as_of_version, instant=query.as_of)
+        return await warehouses.load(MAIN, as_of_version=query.as_of_version, as_of=query.as_of)
 
     @queries.handler
     async def list_stock(query: ListStock, context: MessageContext) -> list[dict[str, Any]]:
