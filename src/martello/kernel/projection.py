@@ -32,11 +32,11 @@ Handler = Callable[[Any, Transaction, Envelope[Any]], None]
 CHECKPOINTS_DDL = "CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 
 
-def on(event_type: type[Event]) -> Callable[[F], F]:
-    """Mark a projection's (or a consumer's) method as the handler of `event_type`."""
+def on(*event_types: type[Event]) -> Callable[[F], F]:
+    """Mark a projection's (or a consumer's) method as the handler of `event_types`."""
 
     def decorator(fn: F) -> F:
-        fn.__projects__ = event_type  # type: ignore[attr-defined]
+        fn.__projects__ = event_types  # type: ignore[attr-defined]
         return fn
 
     return decorator
@@ -47,8 +47,7 @@ def handlers_of(cls: type) -> dict[str, Any]:
     handlers: dict[str, Any] = {}
     for base in reversed(cls.__mro__):
         for value in vars(base).values():
-            event_type = getattr(value, "__projects__", None)
-            if event_type is not None:
+            for event_type in getattr(value, "__projects__", ()):
                 handlers[event_type.__event_type__] = value
     return handlers
 
