@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
 from martello import __version__
-from martello.runtime import ops_api
+from martello.runtime import operations, ops_api
 from martello.runtime.config import Settings, auth_secret
 from martello.runtime.metrics import HttpMetrics, RequestMetrics, exposition
 from martello.runtime.shop import Shop
@@ -43,10 +43,17 @@ def create_app(settings: Settings | None = None, *, shop: Shop | None = None) ->
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"], summary="Readiness: every module started and reaches its storage")
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="Readiness: every module started and reaches its storage (200 `degraded` names stalled projections)",
+    )
     async def readyz() -> object:
         modules = await shop.ready()
         if modules and all(modules.values()):
+            stalled = await operations.stalled_projections(shop)
+            if stalled:  # the shop still serves (reads of those read models come from their last good state)
+                return {"status": "degraded", "modules": modules, "stalled": stalled}
             return {"status": "ready", "modules": modules}
         return problem(503, "not-ready", "not every module is ready", modules=modules)
 
