@@ -76,7 +76,14 @@ class Consumer:
         await self.database.write(write)
 
     def subscribe(self, bus: MessageBus) -> None:
-        bus.subscribe(self.name, self.event_types, self.deliver)
+        bus.subscribe(self.name, self.event_types, self.deliver, self.park_undecodable)
+
+    async def park_undecodable(self, stored: dict[str, Any], error: str, attempts: int) -> None:
+        """Park a received message the bus could not decode (kept as received)."""
+        first_failed_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+        await self.database.write(lambda tx: park(tx, self.name, stored, error, attempts, first_failed_at))
+        self.parked += 1
+        log.error("%s parked undecodable %s %s: %s", self.name, stored.get("type"), stored.get("message_id"), error)
 
     async def handle(self, envelope: Envelope[Any]) -> None:
         """One attempt: duplicates are skipped, a business refusal is an outcome; anything else raises."""
