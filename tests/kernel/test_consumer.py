@@ -112,7 +112,9 @@ async def test_a_refusal_is_an_outcome_and_any_other_error_parks_the_message(dat
     assert await database.read(dead_letters) == []
 
 
-async def test_the_relay_parks_an_unreadable_outbox_message_and_publishes_the_rest(tmp_path: Path) -> None:
+async def test_the_relay_parks_an_unreadable_outbox_message_publishes_the_rest_and_redelivers_it_once_fixed(
+    tmp_path: Path,
+) -> None:
     database = SqliteDatabase(tmp_path / "producer.db")
     store = SqliteEventStore(database, events=events)
     await store.migrate()
@@ -132,7 +134,7 @@ async def test_the_relay_parks_an_unreadable_outbox_message_and_publishes_the_re
     await ship("p-1")
     unreadable = (
         "INSERT INTO outbox (message_id, type, schema_version, data, stream_id, stream_version, position, timestamp,"
-        " correlation_id, causation_id, actor) VALUES ('m-bad', 'consumertest.public.Shipped', 1, '{\"box\": 1}',"
+        " correlation_id, causation_id, actor) VALUES ('m-bad', 'consumertest.public.Shipped', 0, '{\"box\": \"p-x\"}',"
         " 'parcel-x', 1, 1, '2024-01-01T00:00:00.000000+00:00', 'c', 'c', NULL)"
     )
     await database.write(lambda tx: tx.execute(unreadable))
@@ -143,7 +145,13 @@ async def test_the_relay_parks_an_unreadable_outbox_message_and_publishes_the_re
         assert received == ["p-1", "p-2"]
         [letter] = await database.read(dead_letters)
         assert (letter.consumer, letter.message_id, letter.attempts) == (OUTBOX, "m-bad", 1)
-        assert letter.error.startswith("TypeError:")
+        assert letter.error == "LookupError: no upcaster for consumertest.public.Shipped v0 -> v1"
         assert await store.pending(10) == [] and relay.parked == 1
+
+        events.upcaster("consumertest.public.Shipped", 0)(lambda data: {"parcel": data["box"]})  # the fix
+        await relay.redeliver(letter, events)
+        assert received == ["p-1", "p-2", "p-x"]
+        assert await database.read(dead_letters) == []
     finally:
+        events._upcasters.pop(("consumertest.public.Shipped", 0), None)
         database.close()

@@ -193,7 +193,7 @@ class ProjectionRunner:
         """Apply the events before a poison event (checkpoint just before it), then try it alone a few
         times (a transient failure passes); stall on it if it still fails."""
         try:
-            await self._write_checkpoint(position - 1, before)
+            await self._write_checkpoint(position - 1, before, past_stall=False)
         except EventFailed as failed:  # an earlier event fails too when applied without the batch: stop there
             earlier = before[failed.index]
             await self._apply_until(
@@ -226,9 +226,13 @@ class ProjectionRunner:
             self.name,
         )
 
-    async def _write_checkpoint(self, seen: int, batch: Sequence[Envelope[Event]]) -> None:
-        """Apply `batch` and move the checkpoint to `seen` in one transaction (raises `EventFailed`)."""
-        start, projection, name, clear = self._checkpoint, self.projection, self.name, self._recorded_stall
+    async def _write_checkpoint(
+        self, seen: int, batch: Sequence[Envelope[Event]], *, past_stall: bool = True
+    ) -> None:
+        """Apply `batch` and move the checkpoint to `seen` in one transaction (raises `EventFailed`). Unless
+        told it stops short of the event (`past_stall=False`), a recorded stall is cleared with it."""
+        start, projection, name = self._checkpoint, self.projection, self.name
+        clear = self._recorded_stall and past_stall
 
         def apply(tx: Transaction) -> None:
             # Compare-and-set the checkpoint *first*: on a database with concurrent writers (replicas
@@ -247,7 +251,7 @@ class ProjectionRunner:
                 except Exception as error:
                     raise EventFailed(index, error) from error
             if clear:
-                clear_stall(tx, name)  # applied what it stalled on (a new stall is recorded afresh)
+                clear_stall(tx, name)  # got past the event it stalled on
 
         try:
             await self.database.write(apply)
