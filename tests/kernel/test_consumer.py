@@ -17,7 +17,7 @@ from martello.kernel.consumer import Consumer, on
 from martello.kernel.database import INBOX_DDL, Database, Transaction
 from martello.kernel.dead_letters import DEAD_LETTERS_DDL, OUTBOX, dead_letters
 from martello.kernel.envelope import Envelope, MessageContext
-from martello.kernel.errors import DomainError
+from martello.kernel.errors import ConcurrencyError, DomainError
 from martello.kernel.events import Event, EventRegistry, event
 from martello.kernel.ids import new_id
 from martello.kernel.outbox import OutboxRelay
@@ -155,3 +155,21 @@ async def test_the_relay_parks_an_unreadable_outbox_message_publishes_the_rest_a
     finally:
         events._upcasters.pop(("consumertest.public.Shipped", 0), None)
         database.close()
+
+
+async def test_a_concurrency_conflict_is_contention_retried_longer_not_poison(database: SqliteDatabase) -> None:
+    class Contended(Parcels):
+        conflicts_left = 8  # more than `attempts`: a failure this often would be parked
+
+        @on(Shipped)
+        async def _shipped(self, envelope: Envelope[Shipped]) -> None:
+            if self.conflicts_left:
+                self.conflicts_left -= 1
+                raise ConcurrencyError("warehouse-main", 1, 2)
+            await self.apply(envelope, lambda tx: tx.execute("INSERT INTO parcels VALUES (?)", ("p-1",)))
+
+    consumer, bus = Contended(database), InProcessBus()
+    consumer.subscribe(bus)
+    await bus.publish([shipped("p-1")])
+    assert await filed(database) == ["p-1"]
+    assert await database.read(dead_letters) == []

@@ -14,12 +14,14 @@
 - A `DomainError` is a real outcome (a rule refused the message; it would be refused forever): logged
   and marked handled. Any other error is retried `attempts` times with a growing pause, then the
   message is parked in the module's dead letters and acknowledged, so the messages after it flow.
+  (A `ConcurrencyError` is contention: it is retried longer, with jitter, before it counts.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -28,7 +30,7 @@ from martello.kernel.bus import MessageBus
 from martello.kernel.database import Database, Transaction, mark_handled
 from martello.kernel.dead_letters import DeadLetter, envelope_data, envelope_from_data, failed_again, park, remove
 from martello.kernel.envelope import Envelope, current_correlation
-from martello.kernel.errors import DomainError, DuplicateMessage
+from martello.kernel.errors import ConcurrencyError, DomainError, DuplicateMessage
 from martello.kernel.events import EventRegistry, registry
 from martello.kernel.projection import handlers_of, on
 from martello.kernel.store import describe_error
@@ -46,6 +48,8 @@ class Consumer:
     attempts: ClassVar[int] = 5
     backoff: ClassVar[float] = 0.05
     """Seconds before the second attempt; doubled before each next one."""
+    contention_attempts: ClassVar[int] = 50
+    """Attempts that met a concurrency conflict (each after a jittered pause of up to a second)."""
     _handlers: ClassVar[dict[str, MessageMethod]]
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -102,29 +106,40 @@ class Consumer:
     async def deliver(self, envelope: Envelope[Any]) -> None:
         """What the bus calls: bounded attempts with backoff, then park the message (and return, so the bus
         acknowledges it). Raises only if parking failed too (the database is unreachable): the bus then
-        delivers it again later."""
+        delivers it again later. A concurrency conflict is contention, not poison: it gets more, jittered
+        attempts (`contention_attempts`) before it counts as a failure."""
         current_correlation.set(envelope.correlation_id)
-        first_failed_at = ""
-        for attempt in range(1, self.attempts + 1):
+        first_failed_at, failures, conflicts = "", 0, 0
+        failure: Exception
+        while True:
             try:
                 await self.handle(envelope)
                 return
+            except ConcurrencyError as error:
+                conflicts += 1
+                failure = error
+                if conflicts >= self.contention_attempts:
+                    break
+                await asyncio.sleep(random.uniform(0, min(1.0, self.backoff * 2 ** min(conflicts, 6))))
             except Exception as error:
                 first_failed_at = first_failed_at or datetime.now(UTC).isoformat(timespec="milliseconds")
+                failures += 1
                 failure = error
-                if attempt < self.attempts:
-                    log.warning("%s failed on %s (attempt %d): %s", self.name, envelope.type, attempt, error)
-                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-        error_text = describe_error(failure)
+                if failures >= self.attempts:
+                    break
+                log.warning("%s failed on %s (attempt %d): %s", self.name, envelope.type, failures, error)
+                await asyncio.sleep(self.backoff * 2 ** (failures - 1))
+        first_failed_at = first_failed_at or datetime.now(UTC).isoformat(timespec="milliseconds")
+        error_text, attempts = describe_error(failure), failures + conflicts
         stored = envelope_data(envelope)
-        await self.database.write(lambda tx: park(tx, self.name, stored, error_text, self.attempts, first_failed_at))
+        await self.database.write(lambda tx: park(tx, self.name, stored, error_text, attempts, first_failed_at))
         self.parked += 1
         log.error(
             "%s parked %s %s after %d attempts: %s (`martello messages dead-letters`)",
             self.name,
             envelope.type,
             envelope.message_id,
-            self.attempts,
+            attempts,
             error_text,
         )
 
