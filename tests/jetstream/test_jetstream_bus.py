@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
 import pytest
 
 from martello.adapters.nats import JetStreamBus
@@ -176,3 +177,27 @@ async def test_start_waits_until_nats_is_reachable(buses: Buses, tmp_path: Path)
     finally:
         await bus.stop()
         server.stop()
+
+
+async def test_a_message_that_cannot_be_decoded_is_handed_over_to_be_parked_after_bounded_deliveries(
+    buses: Buses,
+) -> None:
+    bus = buses(decode_attempts=2)
+    recorder, parked = Recorder(), []
+
+    async def park(stored: dict[str, object], error: str, deliveries: int) -> None:
+        parked.append((stored["message_id"], error, deliveries))
+
+    bus.subscribe("cart.catalog-prices", {"bustest.public.Priced"}, recorder, park)
+    await bus.start()
+    poison = {**envelope(Priced(sku="HAT", amount=1)).describe(), "data": {"sku": "HAT"}}  # no amount: older code
+    assert bus._js is not None
+    await bus._js.publish(bus.subject("bustest.public.Priced"), orjson.dumps(poison), stream=bus.stream)
+    recorder.expected = 1
+    await bus.publish([envelope(Priced(sku="CAP", amount=2))])
+
+    await until(lambda: len(parked) == 1 and len(recorder.handled) == 1)
+    [(message_id, error, deliveries)] = parked
+    assert message_id == poison["message_id"] and deliveries == 2
+    assert error.startswith("TypeError:") and "amount" in error
+    assert [m.event.sku for m in recorder.handled] == ["CAP"]  # type: ignore[attr-defined]

@@ -122,12 +122,17 @@ async def test_redelivering_every_message_changes_nothing(shop: Shop) -> None:
         assert (await the_order(client, "u-2"))["status"] == "rejected"
 
 
-async def test_a_message_about_an_unknown_order_is_dropped_not_retried_forever(shop: Shop) -> None:
+async def test_a_message_about_an_unknown_order_is_parked_and_an_empty_checkout_refused_not_retried_forever(
+    shop: Shop,
+) -> None:
     async with shop(("order",)) as client:
-        await deliver(client, message(StockReserved(order_id="no-such-order", lines=()), "stock"))
+        unknown = message(StockReserved(order_id="no-such-order", lines=()), "stock")
+        await deliver(client, unknown)
         bad_checkout = CartCheckedOut(cart_id="c", user_id="u-1", lines=(), total_amount=0, currency="EUR")
         await deliver(client, message(bad_checkout, "cart-c"))
         assert await stored(client) == []
+        letters = (await client.get("/api/v1/ops/dead-letters", headers=client.admin)).json()
+        assert [(d["message_id"], d["error"].split(":")[0]) for d in letters] == [(unknown.message_id, "NotFound")]
 
 
 async def test_a_restart_continues_a_half_done_flow(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from martello.kernel.envelope import Envelope, current_correlation
 from martello.kernel.events import Event
@@ -14,6 +14,9 @@ from martello.kernel.events import Event
 log = logging.getLogger("martello.bus")
 
 MessageHandler = Callable[[Envelope[Event]], Awaitable[None]]
+UndecodableHandler = Callable[[dict[str, Any], str, int], Awaitable[None]]
+"""Called with a received message this code cannot decode (as JSON-ready data), the error and the number of
+deliveries so far, once a bus gives up on it: the consumer parks it."""
 
 
 class MessageBus(Protocol):
@@ -21,8 +24,15 @@ class MessageBus(Protocol):
         """Deliver (or durably hand over) the messages; raise if that failed, so the outbox retries."""
         ...
 
-    def subscribe(self, consumer: str, types: Collection[str], handler: MessageHandler) -> None:
-        """Route messages of `types` to `handler`. Replicas of one consumer share its messages."""
+    def subscribe(
+        self,
+        consumer: str,
+        types: Collection[str],
+        handler: MessageHandler,
+        undecodable: UndecodableHandler | None = None,
+    ) -> None:
+        """Route messages of `types` to `handler`. Replicas of one consumer share its messages. A bus that
+        decodes what it receives hands a message it cannot decode to `undecodable` after bounded attempts."""
         ...
 
     async def start(self) -> None: ...
@@ -48,7 +58,14 @@ class InProcessBus:
         self._subscriptions: list[_Subscription] = []
         self._retries = retries
 
-    def subscribe(self, consumer: str, types: Collection[str], handler: MessageHandler) -> None:
+    def subscribe(
+        self,
+        consumer: str,
+        types: Collection[str],
+        handler: MessageHandler,
+        undecodable: UndecodableHandler | None = None,
+    ) -> None:
+        # Messages travel as objects here: never undecodable.
         self._subscriptions.append(_Subscription(consumer, frozenset(types), handler))
 
     async def publish(self, messages: Sequence[Envelope[Event]]) -> None:

@@ -11,17 +11,21 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, TypeVar
 
 from martello.kernel.bus import MessageBus
 from martello.kernel.clock import Clock, SystemClock
+from martello.kernel.consumer import Consumer
 from martello.kernel.database import INBOX_DDL, Database
+from martello.kernel.dead_letters import DEAD_LETTERS_DDL
 from martello.kernel.dispatch import CommandBus, QueryBus
 from martello.kernel.outbox import Outbox, OutboxRelay
 from martello.kernel.projection import Projection, ProjectionRunner
 from martello.kernel.store import EventStore
 
 log = logging.getLogger("martello.module")
+
+C = TypeVar("C", bound=Consumer)
 
 
 class ModuleStore(EventStore, Outbox, Protocol):
@@ -46,7 +50,8 @@ class Module:
         self.commands = CommandBus()
         self.queries = QueryBus()
         self.projections: dict[str, ProjectionRunner] = {}
-        self.relay = OutboxRelay(context.store, context.bus)
+        self.consumers: dict[str, Consumer] = {}
+        self.relay = OutboxRelay(context.store, context.bus, context.database)
         self._tasks: list[asyncio.Task[None]] = []
 
     def add_projection(self, projection: Projection) -> ProjectionRunner:
@@ -54,13 +59,20 @@ class Module:
         self.projections[projection.name] = runner
         return runner
 
+    def add_consumer(self, consumer: C) -> C:
+        """Subscribe a consumer of integration events (its dead letters go to this module's database)."""
+        self.consumers[consumer.name] = consumer
+        consumer.subscribe(self.context.bus)
+        return consumer
+
     def routes(self) -> Sequence[object]:
         """HTTP routers to mount (framework objects the kernel does not look into)."""
         return ()
 
     async def init(self) -> None:
-        """Create the module's tables and bring its projections up to date."""
-        await self.context.database.write(lambda tx: tx.execute(INBOX_DDL))
+        """Create the module's tables and bring its projections up to date (a projection that meets an event
+        it cannot apply stalls there: the module starts anyway)."""
+        await self.context.database.write(lambda tx: (tx.execute(INBOX_DDL), tx.execute(DEAD_LETTERS_DDL)))
         for runner in self.projections.values():
             await runner.setup()
             await runner.catch_up()

@@ -13,6 +13,7 @@ from typing import Any
 
 from martello.kernel.database import Database, Transaction
 from martello.kernel.projection import CHECKPOINTS_DDL, Projection, ProjectionRunner, read_checkpoint
+from martello.kernel.stalls import STALLS_DDL, Stall, clear_stall
 from martello.kernel.store import EventStore
 
 Progress = Callable[[int, int], None]
@@ -21,6 +22,17 @@ Progress = Callable[[int, int], None]
 
 class RebuildFellBehind(Exception):
     pass
+
+
+class RebuildStalled(Exception):
+    """The log holds an event the projection cannot apply: the live read model is left as it was."""
+
+    def __init__(self, stall: Stall) -> None:
+        super().__init__(
+            f"{stall.projection}: cannot apply the event at position {stall.position} ({stall.event_type}):"
+            f" {stall.error}; deploy an upcaster or a fix first"
+        )
+        self.stall = stall
 
 
 async def rebuild_projection(
@@ -36,7 +48,7 @@ async def rebuild_projection(
     """Rebuild `projection` into `scratch`, then swap it into `live` atomically; return its position."""
     fresh = ProjectionRunner(projection, store, scratch, batch_size=batch_size)
     await fresh.setup()
-    await live.write(lambda tx: tx.execute(CHECKPOINTS_DDL))
+    await live.write(lambda tx: (tx.execute(CHECKPOINTS_DDL), tx.execute(STALLS_DDL)))
     for _ in range(attempts):
         head = await store.head()
         while await fresh.step():
@@ -44,6 +56,8 @@ async def rebuild_projection(
                 progress(fresh.position, max(head, fresh.position))
         if progress:
             progress(fresh.position, max(head, fresh.position))
+        if fresh.stall is not None:
+            raise RebuildStalled(fresh.stall)
         rows = await scratch.read(
             lambda tx: {table: tx.execute(f"SELECT * FROM {table}").fetchall() for table in projection.tables}
         )
@@ -61,6 +75,7 @@ async def rebuild_projection(
             moved = tx.execute("UPDATE checkpoints SET position = ? WHERE name = ?", (rebuilt_at, projection.name))
             if moved.rowcount == 0:
                 tx.execute("INSERT INTO checkpoints (name, position) VALUES (?, ?)", (projection.name, rebuilt_at))
+            clear_stall(tx, projection.name)  # the rebuilt read model got past any event the live one stalled on
             return True
 
         if await live.write(swap):

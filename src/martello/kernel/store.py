@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.events import Event
+
+T = TypeVar("T")
 
 NEW_STREAM = 0
 """Expected version of a stream that must not exist yet."""
@@ -90,7 +92,8 @@ class EventStore(Protocol):
     async def read_all(
         self, after: int, limit: int = 1000, types: Collection[str] | None = None
     ) -> list[Envelope[Event]]:
-        """Events with a position greater than `after`, in position order."""
+        """Events with a position greater than `after`, in position order. `UndecodableRow` at the first
+        event that cannot be read, carrying the ones before it."""
         ...
 
     async def head(self) -> int:
@@ -109,3 +112,40 @@ class EventStore(Protocol):
         ...
 
     async def save_snapshot(self, snapshot: Snapshot) -> None: ...
+
+
+class UndecodableRow(Exception):
+    """A stored event or outbox message this code cannot read: an unknown type or schema version (no
+    upcaster), or a payload that does not fit its class. Raised by `read_all` and `pending` at the first
+    such row, with everything before it decoded, so a reader can stop exactly there."""
+
+    def __init__(self, key: int, raw: dict[str, Any], cause: BaseException, decoded: Sequence[Any]) -> None:
+        self.key = key
+        """The row's global position (events) or outbox id (messages)."""
+        self.raw = raw
+        """The row as stored, JSON-ready: what a dead letter keeps."""
+        self.type = str(raw.get("type"))
+        self.schema_version = raw.get("schema_version")
+        self.cause = cause
+        self.decoded = list(decoded)
+        """The rows before it, decoded."""
+        super().__init__(f"{self.type} v{self.schema_version} at {key} cannot be read: {describe_error(cause)}")
+
+
+def describe_error(error: BaseException) -> str:
+    """`Type: message`, for logs and status listings."""
+    return f"{type(error).__name__}: {error}"
+
+
+def decode_rows(
+    rows: Sequence[Any], decode: Callable[[Any], T], raw: Callable[[Any], tuple[int, dict[str, Any]]]
+) -> list[T]:
+    """Decode rows in order; at the first that fails raise `UndecodableRow` carrying those before it."""
+    decoded: list[T] = []
+    for row in rows:
+        try:
+            decoded.append(decode(row))
+        except Exception as error:
+            key, stored = raw(row)
+            raise UndecodableRow(key, stored, error, decoded) from error
+    return decoded

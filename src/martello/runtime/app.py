@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
 from martello import __version__
-from martello.runtime import ops_api
+from martello.runtime import operations, ops_api
 from martello.runtime.config import Settings, auth_secret
 from martello.runtime.metrics import HttpMetrics, RequestMetrics, exposition
 from martello.runtime.shop import Shop
@@ -56,10 +56,17 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"], summary="Readiness: every module started and reaches its storage")
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="Readiness: every module started and reaches its storage (200 `degraded` names stalled projections)",
+    )
     async def readyz() -> object:
         modules = await shop.ready()
         if modules and all(modules.values()):
+            stalled = await operations.stalled_projections(shop)
+            if stalled:  # the shop still serves (reads of those read models come from their last good state)
+                return {"status": "degraded", "modules": modules, "stalled": stalled}
             return {"status": "ready", "modules": modules}
         detail = "not every module is ready" if shop.started else "starting: waiting for its servers"
         return problem(503, "not-ready", detail, modules=modules)

@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from martello.kernel.errors import NotFound
 from martello.kernel.events import to_public_data
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("name")
     rebuild.add_argument("--data-dir")
     rebuild.set_defaults(handler=projections_rebuild_command)
+    add_recovery_parsers(commands, projections)
 
     events = commands.add_parser("events", help="the event log").add_subparsers(dest="events_command", required=True)
     tail = events.add_parser("tail", help="print events as they are appended (Ctrl-C to stop)")
@@ -218,9 +219,11 @@ def projections_list_command(args: argparse.Namespace, settings: Settings) -> in
     from martello.runtime.operations import projection_status
 
     async def listing(shop: Shop) -> int:
-        print(f"{'projection':<36} {'module':<10} {'checkpoint':>10} {'head':>10} {'lag':>8}")
-        for status in await projection_status(shop):
-            print(f"{status.name:<36} {status.module:<10} {status.checkpoint:>10} {status.head:>10} {status.lag:>8}")
+        print(f"{'projection':<36} {'module':<10} {'status':<10} {'checkpoint':>10} {'head':>10} {'lag':>8}")
+        for s in await projection_status(shop):
+            print(f"{s.name:<36} {s.module:<10} {s.status:<10} {s.checkpoint:>10} {s.head:>10} {s.lag:>8}")
+            if s.stall is not None:
+                print(f"{'':>4}stalled at position {s.stall.position} ({s.stall.event_type}): {s.stall.error}")
         return 0
 
     return _offline(settings, listing)
@@ -242,8 +245,14 @@ def projections_rebuild_command(args: argparse.Namespace, settings: Settings) ->
             print(f"  {position:,}/{head:,} ({share:.0%})", file=sys.stderr)
 
     async def run(shop: Shop) -> int:
+        from martello.kernel.rebuild import RebuildStalled
+
         began = time.perf_counter()
-        position = await rebuild(shop, args.name, progress)
+        try:
+            position = await rebuild(shop, args.name, progress)
+        except RebuildStalled as stalled:
+            print(f"\nmartello: {stalled}", file=sys.stderr)
+            return 1
         if interactive:
             print(file=sys.stderr)
         seconds = time.perf_counter() - began
@@ -272,6 +281,70 @@ def events_tail_command(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return _offline(settings, follow)
+
+
+def add_recovery_parsers(commands: Any, projections: Any) -> None:
+    """`projections retry` and `messages dead-letters`: recovering from poison events and messages."""
+    retry = projections.add_parser("retry", help="resume a stalled projection (after an upcaster or a fix)")
+    retry.add_argument("name")
+    retry.add_argument("--data-dir")
+    retry.set_defaults(handler=projections_retry_command)
+    messages = commands.add_parser("messages", help="integration messages").add_subparsers(
+        dest="messages_command", required=True
+    )
+    letters = messages.add_parser("dead-letters", help="list parked messages, or deliver one again (--retry ID)")
+    letters.add_argument("--retry", metavar="ID", help="deliver this dead letter again; on success it is removed")
+    letters.add_argument("--json", action="store_true", help="one JSON document per dead letter")
+    letters.add_argument("--data-dir")
+    letters.set_defaults(handler=dead_letters_command)
+
+
+def projections_retry_command(args: argparse.Namespace, settings: Settings) -> int:
+    from martello.runtime.operations import retry
+
+    async def run(shop: Shop) -> int:
+        runner, stall = await retry(shop, args.name)
+        if stall is not None:
+            print(
+                f"martello: {args.name} still stalls at position {stall.position} ({stall.event_type}): {stall.error}",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{args.name} resumed: caught up to position {runner.position}")
+        return 0
+
+    return _offline(settings, run)
+
+
+def dead_letters_command(args: argparse.Namespace, settings: Settings) -> int:
+    from martello.kernel.store import describe_error
+    from martello.runtime.dead_letters import list_dead_letters, redeliver
+
+    async def run(shop: Shop) -> int:
+        if args.retry:
+            try:
+                module, letter = await redeliver(shop, args.retry)
+            except NotFound:
+                raise
+            except Exception as error:
+                print(f"martello: dead letter {args.retry} failed again: {describe_error(error)}", file=sys.stderr)
+                return 1
+            print(f"delivered {letter.type} {letter.message_id} to {module}/{letter.consumer}; dead letter removed")
+            return 0
+        listing = await list_dead_letters(shop)
+        if args.json:
+            for module, letter in listing:
+                print(json.dumps({"module": module, **letter.describe()}))
+            return 0
+        print(f"{'id':<36} {'module':<10} {'consumer':<20} {'type':<36} {'attempts':>8}  last failed / error")
+        for module, letter in listing:
+            print(
+                f"{letter.id:<36} {module:<10} {letter.consumer:<20} {letter.type:<36} {letter.attempts:>8}"
+                f"  {letter.last_failed_at}  {letter.error}"
+            )
+        return 0
+
+    return _offline(settings, run)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from martello.kernel.dead_letters import OUTBOX
+from martello.runtime.dead_letters import dead_letter_counts
 from martello.runtime.operations import projection_status
 from martello.runtime.shop import Shop
 
@@ -118,4 +120,39 @@ async def exposition(shop: Shop, requests: HttpMetrics | None) -> str:
         "# TYPE martello_projection_lag gauge",
     ]
     lines += [f'martello_projection_lag{{module="{s.module}",projection="{s.name}"}} {s.lag}' for s in statuses]
+    lines += poison_metrics(shop, statuses, await dead_letter_counts(shop))
     return "\n".join(lines) + "\n"
+
+
+def poison_metrics(shop: Shop, statuses: list[Any], parked: dict[tuple[str, str], int]) -> list[str]:
+    """Stalled projections and parked messages: what a poison event or message left behind."""
+    lines = [
+        "# HELP martello_projection_stalled 1 while a projection is stopped at an event it cannot apply.",
+        "# TYPE martello_projection_stalled gauge",
+    ]
+    lines += [
+        f'martello_projection_stalled{{module="{s.module}",projection="{s.name}"}} {int(s.stall is not None)}'
+        for s in statuses
+    ]
+    lines += [
+        "# HELP martello_projection_stalls_total Times a projection stalled in this process.",
+        "# TYPE martello_projection_stalls_total counter",
+    ]
+    for name, module in shop.modules.items():
+        lines += [
+            f'martello_projection_stalls_total{{module="{name}",projection="{p}"}} {runner.stalls}'
+            for p, runner in module.projections.items()
+        ]
+    lines += [
+        "# HELP martello_dead_letters Integration messages parked in a module's dead letters, by consumer.",
+        "# TYPE martello_dead_letters gauge",
+    ]
+    lines += [f'martello_dead_letters{{module="{m}",consumer="{c}"}} {n}' for (m, c), n in sorted(parked.items())]
+    lines += [
+        "# HELP martello_messages_parked_total Messages parked in this process, by module and consumer.",
+        "# TYPE martello_messages_parked_total counter",
+    ]
+    for name, module in shop.modules.items():
+        counts = {OUTBOX: module.relay.parked} | {c: consumer.parked for c, consumer in module.consumers.items()}
+        lines += [f'martello_messages_parked_total{{module="{name}",consumer="{c}"}} {n}' for c, n in counts.items()]
+    return lines

@@ -14,8 +14,10 @@ from typing import Any
 from martello.kernel.envelope import Envelope
 from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
-from martello.kernel.projection import read_checkpoint
+from martello.kernel.projection import ProjectionRunner, read_checkpoint
 from martello.kernel.rebuild import Progress, rebuild_projection
+from martello.kernel.stalls import Stall, read_stalls
+from martello.kernel.store import EventStore, UndecodableRow
 from martello.runtime.shop import Shop
 
 LAG_COUNT_LIMIT = 10_000
@@ -30,14 +32,25 @@ class ProjectionStatus:
     lag: int
     """Events after the checkpoint that this projection reads (events of other types do not count),
     counted up to `LAG_COUNT_LIMIT`."""
+    stall: Stall | None = None
+    """Where and why it stopped, when it met an event it cannot apply."""
+
+    @property
+    def status(self) -> str:
+        """`stalled` (stopped at an event it cannot apply), `caught-up` (nothing to apply) or `running`."""
+        if self.stall is not None:
+            return "stalled"
+        return "caught-up" if self.lag == 0 else "running"
 
     def describe(self) -> dict[str, Any]:
         return {
             "module": self.module,
             "name": self.name,
+            "status": self.status,
             "checkpoint": self.checkpoint,
             "head": self.head,
             "lag": self.lag,
+            "stall": self.stall.describe() if self.stall else None,
         }
 
 
@@ -46,11 +59,34 @@ async def projection_status(shop: Shop) -> list[ProjectionStatus]:
     for module_name, module in shop.modules.items():
         store = module.context.store
         head = await store.head()
+        stalls = await module.context.database.read(read_stalls)
         for name, runner in module.projections.items():
             checkpoint = await module.context.database.read(lambda tx, n=name: _checkpoint(tx, n))
-            unapplied = await store.read_all(checkpoint, LAG_COUNT_LIMIT, runner.projection.event_types)
-            report.append(ProjectionStatus(module_name, name, checkpoint, head, len(unapplied)))
+            unapplied = await count_unapplied(store, checkpoint, runner.projection.event_types)
+            report.append(ProjectionStatus(module_name, name, checkpoint, head, unapplied, stalls.get(name)))
     return report
+
+
+async def stalled_projections(shop: Shop) -> list[dict[str, Any]]:
+    """Every stalled projection of the shop's modules, with where and why it stopped."""
+    stalled = []
+    for module_name, module in shop.modules.items():
+        for name, stall in sorted((await module.context.database.read(read_stalls)).items()):
+            if name in module.projections:
+                stalled.append({"module": module_name, "name": name, **stall.describe()})
+    return stalled
+
+
+async def count_unapplied(store: EventStore, after: int, types: Collection[str]) -> int:
+    """Events of `types` after `after`, up to `LAG_COUNT_LIMIT`, readable or not."""
+    count = 0
+    while count < LAG_COUNT_LIMIT:
+        try:
+            return count + len(await store.read_all(after, LAG_COUNT_LIMIT - count, types))
+        except UndecodableRow as poison:
+            count += len(poison.decoded) + 1
+            after = poison.key
+    return count
 
 
 def _checkpoint(tx: Any, name: str) -> int:
@@ -79,6 +115,15 @@ async def rebuild(shop: Shop, name: str, progress: Progress | None = None) -> in
         )
     finally:
         shop.drop_scratch(scratch)
+
+
+async def retry(shop: Shop, name: str) -> tuple[ProjectionRunner, Stall | None]:
+    """Resume a stalled projection (after an upcaster or a fix): apply from the event it stopped at and catch
+    up. Returns the runner and its new stall, if it still cannot apply that event (or a later one)."""
+    _, runner = find_projection(shop, name)
+    if not shop.started:  # the CLI, on a shop's storage: this process has not set the runner up
+        await runner.setup()
+    return runner, await runner.retry()
 
 
 async def stream_history(shop: Shop, stream_id: str) -> tuple[str, list[Envelope[Event]]]:

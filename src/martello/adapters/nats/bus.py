@@ -9,8 +9,10 @@
 - Consuming: one durable pull consumer per subscription, named after the consumer (a module's
   handler group). Every replica of the module pulls from that same consumer, so JetStream hands
   each message to one of them (competing consumers). A message is acked only after the handler
-  returned - its effect and inbox mark committed - and nak'ed with a growing delay when the handler
-  failed; one not acked in time (a replica died mid-way) is redelivered to another replica, and
+  returned - its effect and inbox mark committed, or the message parked by the kernel consumer - and
+  nak'ed with a growing delay when the handler failed; one that cannot be decoded is redelivered
+  `decode_attempts` times, then handed to the subscription's `undecodable` (the consumer parks it)
+  and acked; one not acked in time (a replica died mid-way) is redelivered to another replica, and
   the inbox makes that harmless. Replicas process in parallel, so only one replica's order is
   kept: handlers must not assume an order across aggregates (the inbox and optimistic concurrency
   make them safe anyway).
@@ -38,7 +40,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError
 
-from martello.kernel.bus import MessageHandler
+from martello.kernel.bus import MessageHandler, UndecodableHandler
 from martello.kernel.envelope import Envelope, current_correlation
 from martello.kernel.events import Event, EventRegistry, registry
 
@@ -53,6 +55,7 @@ class _Subscription:
     consumer: str
     types: frozenset[str]
     handler: MessageHandler
+    undecodable: UndecodableHandler | None = None
 
     @property
     def durable(self) -> str:
@@ -93,6 +96,7 @@ class JetStreamBus:
         ack_wait: float = 30.0,
         fetch_batch: int = 10,
         duplicate_window: float = 300.0,
+        decode_attempts: int = 5,
     ) -> None:
         self.url = url
         self.stream = stream
@@ -102,6 +106,8 @@ class JetStreamBus:
         self.ack_wait = ack_wait
         self.fetch_batch = fetch_batch
         self.duplicate_window = duplicate_window
+        self.decode_attempts = decode_attempts
+        """Deliveries of a message this code cannot decode before it goes to the subscription's `undecodable`."""
         self._subscriptions: list[_Subscription] = []
         self._client: Client | None = None
         self._js: JetStreamContext | None = None
@@ -111,8 +117,14 @@ class JetStreamBus:
 
     # -- the MessageBus port -----------------------------------------------------------------------
 
-    def subscribe(self, consumer: str, types: Collection[str], handler: MessageHandler) -> None:
-        subscription = _Subscription(consumer, frozenset(types), handler)
+    def subscribe(
+        self,
+        consumer: str,
+        types: Collection[str],
+        handler: MessageHandler,
+        undecodable: UndecodableHandler | None = None,
+    ) -> None:
+        subscription = _Subscription(consumer, frozenset(types), handler, undecodable)
         self._subscriptions.append(subscription)
         if self._js is not None:  # started already: declare its consumer and pull now
             self._follow(subscription, declare=True)
@@ -289,33 +301,52 @@ class JetStreamBus:
                 backoff = min(backoff * 2, 5.0)
 
     async def _handle(self, subscription: _Subscription, message: Msg) -> None:
+        attempt = message.metadata.num_delivered
+        body: Any = None
         try:
             body = orjson.loads(message.data)
-            if message.metadata.num_delivered > 1:
-                log.info(
-                    "%s: %s redelivered (delivery %d)",
-                    subscription.consumer,
-                    message.subject,
-                    message.metadata.num_delivered,
-                )
-            if body["type"] in subscription.types:  # else: an older server's catch-all filter, not for us
-                # An unknown schema version raises here: the message waits for this consumer's upgrade.
-                envelope = decode(body, self.registry)
-                current_correlation.set(envelope.correlation_id)
-                await subscription.handler(envelope)
+            if attempt > 1:
+                log.info("%s: %s redelivered (delivery %d)", subscription.consumer, message.subject, attempt)
+            if body["type"] not in subscription.types:
+                await message.ack()  # an older server's catch-all filter: not for us
+                return
+            envelope = decode(body, self.registry)
+        except Exception as error:
+            await self._undecodable(subscription, message, body, error)
+            return
+        try:
+            current_correlation.set(envelope.correlation_id)
+            await subscription.handler(envelope)
         except Exception:
-            attempt = message.metadata.num_delivered
             delay = min(0.1 * 2**attempt, 30.0)
-            log.exception(
-                "%s failed on %s (delivery %d); redelivery in %.1fs",
-                subscription.consumer,
-                message.subject,
-                attempt,
-                delay,
-            )
+            failed = subscription.consumer, message.subject, attempt, delay
+            log.exception("%s failed on %s (delivery %d); redelivery in %.1fs", *failed)
             await message.nak(delay=delay)
             return
-        await message.ack()  # the effect is committed (or the message is not for this consumer)
+        await message.ack()  # the effect is committed (or the message was parked)
+
+    async def _undecodable(self, subscription: _Subscription, message: Msg, body: Any, error: Exception) -> None:
+        """A message this code cannot read (an unknown schema version, a payload that does not fit): redelivered
+        a few times (a replica with newer code may take it), then handed to the consumer to park, and acked."""
+        attempt = message.metadata.num_delivered
+        text = f"{type(error).__name__}: {error}"
+        if subscription.undecodable is None or attempt < self.decode_attempts:
+            delay = min(0.1 * 2**attempt, 30.0)
+            log.warning("%s cannot decode %s (delivery %d): %s", subscription.consumer, message.subject, attempt, text)
+            await message.nak(delay=delay)
+            return
+        stored = body if isinstance(body, dict) and "message_id" in body else {
+            "message_id": message.header.get(MESSAGE_ID, "") if message.header else "",
+            "type": message.subject.removeprefix(self.prefix + "."),
+            "raw": message.data.decode(errors="replace"),
+        }
+        try:
+            await subscription.undecodable(stored, text, attempt)
+        except Exception:
+            log.exception("%s could not park an undecodable message", subscription.consumer)
+            await message.nak(delay=30.0)
+            return
+        await message.ack()
 
     async def _close_client(self) -> None:
         client, self._client, self._js = self._client, None, None

@@ -48,7 +48,7 @@ from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import ConcurrencyError, DuplicateMessage, UniqueKeyTaken
 from martello.kernel.events import Event, EventRegistry, registry, to_data
 from martello.kernel.ids import IdProvider, new_id
-from martello.kernel.store import AppendResult, Snapshot
+from martello.kernel.store import AppendResult, Snapshot, decode_rows
 
 log = logging.getLogger("martello.postgres")
 
@@ -307,7 +307,7 @@ class PostgresEventStore:
         else:
             query = f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position LIMIT %s"
             rows = await self._select(query, (after, limit))
-        return [self._envelope(row) for row in rows]
+        return decode_rows(rows, self._envelope, _stored_event)
 
     async def head(self) -> int:
         rows = await self._select("SELECT position FROM log_head", ())
@@ -357,15 +357,13 @@ class PostgresEventStore:
         if not await self._relay_lease.acquire():
             return []
         rows = await self._select(f"SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY id LIMIT %s", (limit,))
-        messages = []
-        for id_, message_id, type_, schema, data, stream_id, version, position, stamp, corr, cause, actor in rows:
-            event = self.registry.decode(type_, schema, data)
-            moment = stamp.astimezone(UTC)
-            envelope = Envelope(
-                message_id, type_, schema, stream_id, version, position, moment, corr, cause, actor, event
-            )
-            messages.append((id_, envelope))
-        return messages
+        return decode_rows(rows, self._message, _stored_message)
+
+    def _message(self, row: Any) -> tuple[int, Envelope[Event]]:
+        id_, message_id, type_, schema, data, stream_id, version, position, stamp, corr, cause, actor = row
+        event = self.registry.decode(type_, schema, data)
+        moment = stamp.astimezone(UTC)
+        return id_, Envelope(message_id, type_, schema, stream_id, version, position, moment, corr, cause, actor, event)
 
     async def mark_published(self, up_to: int) -> None:
         await self.database.run(
@@ -375,3 +373,17 @@ class PostgresEventStore:
     async def wait_for_messages(self, timeout: float) -> None:
         self._listener.ensure_started()
         await self._outbox_filled.wait(timeout)
+
+
+def _stored(columns: str, row: Any) -> tuple[int, dict[str, Any]]:
+    stored = dict(zip(columns.replace(" ", "").split(","), row, strict=True))
+    stored["timestamp"] = stored["timestamp"].isoformat()
+    return int(row[0]), stored
+
+
+def _stored_event(row: Any) -> tuple[int, dict[str, Any]]:
+    return _stored(EVENT_COLUMNS, row)
+
+
+def _stored_message(row: Any) -> tuple[int, dict[str, Any]]:
+    return _stored(OUTBOX_COLUMNS, row)

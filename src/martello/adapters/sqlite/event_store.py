@@ -16,7 +16,7 @@ from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import ConcurrencyError, DuplicateMessage, UniqueKeyTaken
 from martello.kernel.events import Event, EventRegistry, registry, to_data
 from martello.kernel.ids import IdProvider, new_id
-from martello.kernel.store import AppendResult, Snapshot
+from martello.kernel.store import AppendResult, Snapshot, decode_rows
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS events (
@@ -70,6 +70,20 @@ SCHEMA = (
 EVENT_COLUMNS = (
     "position, stream_id, stream_version, message_id, type, schema_version, data, timestamp,"
     " correlation_id, causation_id, actor"
+)
+OUTBOX_FIELDS = (
+    "id",
+    "message_id",
+    "type",
+    "schema_version",
+    "data",
+    "stream_id",
+    "stream_version",
+    "position",
+    "timestamp",
+    "correlation_id",
+    "causation_id",
+    "actor",
 )
 INSERT_EVENT = (
     "INSERT INTO events (stream_id, stream_version, message_id, type, schema_version, data, timestamp,"
@@ -265,7 +279,7 @@ class SqliteEventStore:
             sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?"
             params = (after, limit)
         rows = await self.database.read(lambda tx: tx.execute(sql, params).fetchall())
-        return [self._envelope(row) for row in rows]
+        return decode_rows(rows, self._envelope, _stored_event)
 
     async def head(self) -> int:
         row = await self.database.read(lambda tx: tx.execute("SELECT max(position) FROM events").fetchone())
@@ -315,27 +329,35 @@ class SqliteEventStore:
             " correlation_id, causation_id, actor FROM outbox ORDER BY id LIMIT ?"
         )
         rows = await self.database.read(lambda tx: tx.execute(sql, (limit,)).fetchall())
-        messages = []
-        for id_, message_id, type_, schema, data, stream_id, version, position, stamp, corr, cause, actor in rows:
-            event = self.registry.decode(type_, schema, orjson.loads(data))
-            envelope = Envelope(
-                message_id,
-                type_,
-                schema,
-                stream_id,
-                version,
-                position,
-                datetime.fromisoformat(stamp),
-                corr,
-                cause,
-                actor,
-                event,
-            )
-            messages.append((id_, envelope))
-        return messages
+        return decode_rows(rows, self._message, _stored_message)
+
+    def _message(self, row: Any) -> tuple[int, Envelope[Event]]:
+        id_, message_id, type_, schema, data, stream_id, version, position, stamp, corr, cause, actor = row
+        event = self.registry.decode(type_, schema, orjson.loads(data))
+        moment = datetime.fromisoformat(stamp)
+        return id_, Envelope(message_id, type_, schema, stream_id, version, position, moment, corr, cause, actor, event)
 
     async def mark_published(self, up_to: int) -> None:
         await self.database.write(lambda tx: tx.execute("DELETE FROM outbox WHERE id <= ?", (up_to,)))
 
     async def wait_for_messages(self, timeout: float) -> None:
         await self._outbox_signal.wait(timeout)
+
+
+def _stored_data(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return text  # kept verbatim: it is what was stored
+
+
+def _stored_event(row: Any) -> tuple[int, dict[str, Any]]:
+    stored = dict(zip(EVENT_COLUMNS.replace(" ", "").split(","), row, strict=True))
+    stored["data"] = _stored_data(stored["data"])
+    return int(row[0]), stored
+
+
+def _stored_message(row: Any) -> tuple[int, dict[str, Any]]:
+    stored = dict(zip(OUTBOX_FIELDS, row, strict=True))
+    stored["data"] = _stored_data(stored["data"])
+    return int(row[0]), stored

@@ -23,8 +23,7 @@ class AnalyticsModule(Module):
 
     def __init__(self, context: ModuleContext) -> None:
         super().__init__(context)
-        self.recorder = Recorder(context.store)
-        self.recorder.subscribe(context.bus)
+        self.recorder = self.add_consumer(Recorder(context.store, context.database))
         queries.register(self.queries, context.database)
         for projection in (SalesProjection(), CartsProjection(), FunnelProjection(), StockMovementsProjection()):
             self.add_projection(projection)

@@ -29,7 +29,7 @@ class CartModule(Module):
         self.prices = price_list.PriceList(context.database)
         handlers.register(self.commands, self.carts, self.prices, context.clock, new_id)
         queries.register(self.queries, context.database, self.prices, context.clock, context.store)
-        consumers.subscribe(context.bus, context.database)
+        self.add_consumer(consumers.PriceListFeed(context.database))
         self.add_projection(CartsProjection())
 
     async def init(self) -> None:

@@ -23,8 +23,7 @@ class OrderModule(Module):
         self.orders = Repository(context.store, Order, integration=published_events)
         handlers.register(self.commands, self.orders, context.clock)
         queries.register(self.queries, context.database, self.orders)
-        self.fulfilment = OrderFulfilment(self.orders, new_id)
-        self.fulfilment.subscribe(context.bus)
+        self.fulfilment = self.add_consumer(OrderFulfilment(self.orders, new_id, context.database))
         self.add_projection(OrdersProjection())
 
     def routes(self) -> Sequence[object]:

@@ -28,7 +28,7 @@ class WarehouseModule(Module):
         )
         handlers.register(self.commands, self.warehouses)
         queries.register(self.queries, context.database, self.warehouses)
-        consumers.subscribe(context.bus, self.warehouses, context.database)
+        self.add_consumer(consumers.WarehouseOrders(self.warehouses, context.database))
         self.add_projection(StockProjection())
 
     def routes(self) -> Sequence[object]:

@@ -5,17 +5,17 @@ receives is appended, unchanged, to its store (with the inbox mark in the same t
 redelivery is stored once), and the read models are ordinary projections over that log. Dropping a
 read model and replaying the log rebuilds it exactly, like any other module's.
 
-The copy keeps the flow's correlation id; its causation id is the received message's id.
+The copy keeps the flow's correlation id; its causation id is the received message's id. A message that
+cannot be recorded is retried, then parked (`kernel/consumer.py`).
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from martello.kernel.bus import MessageBus
+from martello.kernel.consumer import Consumer, on
+from martello.kernel.database import Database
 from martello.kernel.envelope import Envelope
-from martello.kernel.errors import DuplicateMessage
 from martello.kernel.events import Event
 from martello.kernel.store import EventStore
 from martello.modules.cart.contracts import CartAbandoned, CartCheckedOut, CartOpened
@@ -35,8 +35,6 @@ from martello.modules.warehouse.contracts import (
     StockShipped,
 )
 
-log = logging.getLogger("martello.analytics")
-
 RECORDED: tuple[type[Event], ...] = (
     CartOpened,
     CartCheckedOut,
@@ -55,23 +53,19 @@ RECORDED: tuple[type[Event], ...] = (
 )
 
 
-class Recorder:
-    consumer = "analytics"
+class Recorder(Consumer):
+    name = "analytics"
 
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventStore, database: Database) -> None:
+        super().__init__(database)
         self.store = store
 
-    def subscribe(self, bus: MessageBus) -> None:
-        bus.subscribe(self.consumer, [t.__event_type__ for t in RECORDED], self.record)
-
+    @on(*RECORDED)
     async def record(self, envelope: Envelope[Any]) -> None:
-        try:
-            await self.store.append(
-                f"received-{envelope.stream_id}",
-                [envelope.event],
-                envelope.context,
-                expected_version=None,
-                inbox=(self.consumer, envelope.message_id),
-            )
-        except DuplicateMessage:
-            log.debug("analytics already recorded %s", envelope.message_id)
+        await self.store.append(
+            f"received-{envelope.stream_id}",
+            [envelope.event],
+            envelope.context,
+            expected_version=None,
+            inbox=self.inbox(envelope),
+        )

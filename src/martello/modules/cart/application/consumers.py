@@ -1,25 +1,21 @@
 """How the cart learns what it may sell: the catalog's integration events feed its price list.
 
-Each message is applied once: the inbox mark is written in the same transaction as its effect.
+Each message is applied once: the inbox mark is written in the same transaction as its effect. One that
+cannot be applied is retried, then parked (`kernel/consumer.py`).
 """
 
 from __future__ import annotations
 
-from martello.kernel.bus import MessageBus
-from martello.kernel.database import Database, Transaction, mark_handled
+from martello.kernel.consumer import Consumer, on
 from martello.kernel.envelope import Envelope
 from martello.kernel.events import Event
 from martello.modules.cart.application import price_list
+from martello.modules.catalog.contracts import ProductBecameSellable, ProductWithdrawn, SellableProductRepriced
 
-CONSUMER = "cart.price-list"
 
+class PriceListFeed(Consumer):
+    name = "cart.price-list"
 
-def subscribe(bus: MessageBus, database: Database) -> None:
-    async def handle(envelope: Envelope[Event]) -> None:
-        def apply(tx: Transaction) -> None:
-            if mark_handled(tx, CONSUMER, envelope.message_id):
-                price_list.learn(tx, envelope)
-
-        await database.write(apply)
-
-    bus.subscribe(CONSUMER, price_list.EVENT_TYPES, handle)
+    @on(ProductBecameSellable, SellableProductRepriced, ProductWithdrawn)
+    async def _catalog_changed(self, envelope: Envelope[Event]) -> None:
+        await self.apply(envelope, lambda tx: price_list.learn(tx, envelope))

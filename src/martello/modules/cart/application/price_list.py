@@ -33,11 +33,6 @@ SCHEMA = (
     )""",
     "CREATE INDEX IF NOT EXISTS cart_price_list_by_sku ON cart_price_list (sku)",
 )
-EVENT_TYPES = (
-    ProductBecameSellable.__event_type__,
-    SellableProductRepriced.__event_type__,
-    ProductWithdrawn.__event_type__,
-)
 ON_SALE = (
     "sellable = 1 AND (release_date IS NULL OR release_date <= ?) AND (expiration_date IS NULL OR expiration_date >= ?)"
 )

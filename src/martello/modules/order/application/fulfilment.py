@@ -8,7 +8,9 @@ Its state is the order's own event stream (an order that is `placed` waits for t
 survives restarts and needs no table of its own. Every step is idempotent: the message id is recorded
 in the inbox in the same transaction as the step's events, and a cart turns into at most one order
 (the order claims the cart id as a unique key). Every event a step writes carries the context of the
-message that caused it: same correlation id, causation id = that message's id.
+message that caused it: same correlation id, causation id = that message's id. A step no rule accepts
+is refused for good (logged, marked handled); any other failure is retried, then parked
+(`kernel/consumer.py`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from martello.kernel.bus import MessageBus
+from martello.kernel.consumer import Consumer, on
+from martello.kernel.database import Database
 from martello.kernel.envelope import Envelope
-from martello.kernel.errors import DomainError, DuplicateMessage, NotFound, UniqueKeyTaken
+from martello.kernel.errors import UniqueKeyTaken
 from martello.kernel.ids import IdProvider
 from martello.kernel.repository import Repository
 from martello.modules.cart.contracts import CartCheckedOut
@@ -30,35 +33,29 @@ from martello.modules.warehouse.contracts import StockReservationFailed, StockRe
 log = logging.getLogger("martello.order.fulfilment")
 
 
-class OrderFulfilment:
-    consumer = "order.fulfilment"
-    listens_to = (CartCheckedOut, StockReserved, StockReservationFailed)
+class OrderFulfilment(Consumer):
+    name = "order.fulfilment"
 
-    def __init__(self, orders: Repository[Order], new_id: IdProvider) -> None:
+    def __init__(self, orders: Repository[Order], new_id: IdProvider, database: Database) -> None:
+        super().__init__(database)
         self.orders = orders
         self.new_id = new_id
 
-    def subscribe(self, bus: MessageBus) -> None:
-        bus.subscribe(self.consumer, [t.__event_type__ for t in self.listens_to], self.handle)
-
-    async def handle(self, envelope: Envelope[Any]) -> None:
-        """Apply one message. Duplicates and messages that can never succeed are dropped (and logged);
-        infrastructure failures propagate, so the bus delivers the message again."""
+    @on(CartCheckedOut)
+    async def _checked_out(self, envelope: Envelope[CartCheckedOut]) -> None:
         try:
-            match envelope.event:
-                case CartCheckedOut():
-                    await self._place(envelope)
-                case StockReserved(order_id=order_id):
-                    await self._update(envelope, order_id, Order.stock_reserved)
-                case StockReservationFailed(order_id=order_id, shortages=shortages):
-                    short = [Shortage.from_data(s) for s in shortages]
-                    await self._update(envelope, order_id, lambda order: order.stock_unavailable(short))
-        except DuplicateMessage:
-            log.debug("%s already handled %s", self.consumer, envelope.message_id)
+            await self._place(envelope)
         except UniqueKeyTaken:
             log.info("cart of message %s has already been ordered; ignored", envelope.message_id)
-        except (NotFound, DomainError, KeyError, TypeError, ValueError) as error:
-            log.warning("%s dropped %s %s: %s", self.consumer, envelope.type, envelope.message_id, error)
+
+    @on(StockReserved)
+    async def _reserved(self, envelope: Envelope[StockReserved]) -> None:
+        await self._update(envelope, envelope.event.order_id, Order.stock_reserved)
+
+    @on(StockReservationFailed)
+    async def _reservation_failed(self, envelope: Envelope[StockReservationFailed]) -> None:
+        short = [Shortage.from_data(s) for s in envelope.event.shortages]
+        await self._update(envelope, envelope.event.order_id, lambda order: order.stock_unavailable(short))
 
     async def _place(self, envelope: Envelope[CartCheckedOut]) -> None:
         checkout = envelope.event
@@ -67,9 +64,9 @@ class OrderFulfilment:
         await self.orders.create(
             order,
             envelope.context,
-            inbox=(self.consumer, envelope.message_id),
+            inbox=self.inbox(envelope),
             unique=[("checked-out-cart", checkout.cart_id)],
         )
 
     async def _update(self, envelope: Envelope[Any], order_id: str, step: Callable[[Order], None]) -> None:
-        await self.orders.change(order_id, step, envelope.context, inbox=(self.consumer, envelope.message_id))
+        await self.orders.change(order_id, step, envelope.context, inbox=self.inbox(envelope))
