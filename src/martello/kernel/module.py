@@ -19,6 +19,7 @@ from martello.kernel.database import INBOX_DDL, Database
 from martello.kernel.dispatch import CommandBus, QueryBus
 from martello.kernel.outbox import Outbox, OutboxRelay
 from martello.kernel.projection import Projection, ProjectionRunner
+from martello.kernel.sessions import TokenRevocations
 from martello.kernel.store import EventStore
 
 log = logging.getLogger("martello.module")
@@ -47,6 +48,9 @@ class Module:
         self.queries = QueryBus()
         self.projections: dict[str, ProjectionRunner] = {}
         self.relay = OutboxRelay(context.store, context.bus)
+        self.sessions = TokenRevocations(self.name, context.database)
+        """The token revocations this module knows (see `kernel/sessions.py`)."""
+        self.sessions.subscribe(context.bus)
         self._tasks: list[asyncio.Task[None]] = []
 
     def add_projection(self, projection: Projection) -> ProjectionRunner:
@@ -61,6 +65,7 @@ class Module:
     async def init(self) -> None:
         """Create the module's tables and bring its projections up to date."""
         await self.context.database.write(lambda tx: tx.execute(INBOX_DDL))
+        await self.sessions.setup()
         for runner in self.projections.values():
             await runner.setup()
             await runner.catch_up()

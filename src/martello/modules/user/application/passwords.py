@@ -1,12 +1,16 @@
 """Password hashing with scrypt (standard library): salted, slow, self-describing, compared in constant time.
 
-A stored hash reads `$scrypt$ln=14,r=8,p=1$<salt>$<key>` (PHC string format, unpadded base64): the cost
+A stored hash reads `$scrypt$ln=17,r=8,p=1$<salt>$<key>` (PHC string format, unpadded base64): the cost
 parameters travel with every hash, so raising the cost later keeps old hashes verifiable. The salt is 16
 random bytes per hash, so equal passwords never share a hash and precomputed tables are useless.
 
-Cost: `ln` is log2 of scrypt's N. The default ln=14, r=8, p=1 (16 MiB, tens of milliseconds) is the
-interactive-login setting of the scrypt paper and OWASP; tests may lower it (`MTL_PASSWORD_HASH_COST`).
-Hashing blocks a CPU core for that long, so the async methods run it in a worker thread, off the event loop.
+Cost: `ln` is log2 of scrypt's N. The default ln=17, r=8, p=1 (N=2^17: 128 MiB and a few hundred
+milliseconds per hash) is OWASP's minimum for scrypt (Password Storage Cheat Sheet). Tests may lower it
+(`MTL_PASSWORD_HASH_COST`; the module warns at start when it is below the default). Hashing blocks a CPU core
+for that long, so the async methods run it in a worker thread, off the event loop.
+
+Upgrades: `needs_rehash` tells a stored hash made with weaker parameters than the configured ones; the
+sign-in then hashes the password again (it is known only at that moment) and records `PasswordRehashed`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import hmac
 import os
 import re
 
-DEFAULT_COST = 14
+DEFAULT_COST = 17
 BLOCK_SIZE = 8
 PARALLELISM = 1
 SALT_BYTES = 16
@@ -51,6 +55,12 @@ def hash_password(password: str, cost: int = DEFAULT_COST, *, salt: bytes | None
     return f"$scrypt$ln={cost},r={BLOCK_SIZE},p={PARALLELISM}${_b64(salt)}${_b64(key)}"
 
 
+def parameters(stored: str) -> tuple[int, int, int] | None:
+    """The (cost, r, p) a stored hash was made with; None if it is malformed."""
+    match = HASH_PATTERN.fullmatch(stored)
+    return None if match is None else (int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+
 def verify_password(password: str, stored: str) -> bool:
     """Whether `password` is the one `stored` was made from; False for a malformed or out-of-bounds hash."""
     match = HASH_PATTERN.fullmatch(stored)
@@ -78,6 +88,14 @@ class PasswordHasher:
 
     async def verify(self, password: str, stored: str) -> bool:
         return await asyncio.to_thread(verify_password, password, stored)
+
+    def needs_rehash(self, stored: str) -> bool:
+        """Whether `stored` was made with weaker parameters than this hasher's (a smaller N, r or p)."""
+        made_with = parameters(stored)
+        if made_with is None:
+            return False
+        cost, r, p = made_with
+        return cost < self.cost or r < BLOCK_SIZE or p < PARALLELISM
 
     async def verify_nothing(self, password: str) -> bool:
         """Spend the time a verification takes, for an account that does not exist: a sign-in for an unknown
