@@ -7,7 +7,8 @@ random bytes per hash, so equal passwords never share a hash and precomputed tab
 Cost: `ln` is log2 of scrypt's N. The default ln=17, r=8, p=1 (N=2^17: 128 MiB and a few hundred
 milliseconds per hash) is OWASP's minimum for scrypt (Password Storage Cheat Sheet). Tests may lower it
 (`MTL_PASSWORD_HASH_COST`; the module warns at start when it is below the default). Hashing blocks a CPU core
-for that long, so the async methods run it in a worker thread, off the event loop.
+for that long, so the async methods run it in a worker thread, off the event loop, and at most one hash per CPU
+core at a time (more would only queue for the cores, holding 128 MiB each meanwhile).
 
 Upgrades: `needs_rehash` tells a stored hash made with weaker parameters than the configured ones; the
 sign-in then hashes the password again (it is known only at that moment) and records `PasswordRehashed`.
@@ -44,7 +45,13 @@ def _unb64(text: str) -> bytes:
 def _scrypt(password: str, salt: bytes, cost: int, r: int, p: int, length: int) -> bytes:
     n = 1 << cost
     return hashlib.scrypt(
-        password.encode(), salt=salt, n=n, r=r, p=p, dklen=length, maxmem=128 * r * (n + p + 2) + (1 << 20)
+        password.encode("utf-8", "surrogatepass"),
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        dklen=length,
+        maxmem=128 * r * (n + p + 2) + (1 << 20),
     )
 
 
@@ -82,12 +89,15 @@ class PasswordHasher:
             raise ValueError(f"the password hash cost must be between 1 and {MAX_COST}, got {cost}")
         self.cost = cost
         self._decoy: str | None = None
+        self._cores = asyncio.Semaphore(os.cpu_count() or 1)
 
     async def hash(self, password: str) -> str:
-        return await asyncio.to_thread(hash_password, password, self.cost)
+        async with self._cores:
+            return await asyncio.to_thread(hash_password, password, self.cost)
 
     async def verify(self, password: str, stored: str) -> bool:
-        return await asyncio.to_thread(verify_password, password, stored)
+        async with self._cores:
+            return await asyncio.to_thread(verify_password, password, stored)
 
     def needs_rehash(self, stored: str) -> bool:
         """Whether `stored` was made with weaker parameters than this hasher's (a smaller N, r or p)."""

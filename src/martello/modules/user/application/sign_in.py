@@ -6,6 +6,7 @@ than the configured ones is upgraded on the way (`PasswordRehashed`): the passwo
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,13 @@ class Account:
     @property
     def roles(self) -> frozenset[str]:
         return frozenset({self.role})
+
+
+def unknown_login(login: str) -> str:
+    """The throttling subject of a login that names no account: a digest, never what was typed (which may be a
+    password typed into the wrong field), of bounded length."""
+    typed = login.strip().lower().encode("utf-8", "surrogatepass")
+    return "login:" + hashlib.sha256(typed).hexdigest()[:32]
 
 
 def register(
@@ -84,7 +92,7 @@ def register(
     async def authenticate(query: Authenticate, context: MessageContext) -> Account:
         await caught_up()  # an account registered, or a role changed, a moment ago counts (the head is cheap)
         found = await credentials(query.login)
-        subject = found[0].user_id if found is not None else f"login:{query.login.strip().lower()}"
+        subject = found[0].user_id if found is not None else unknown_login(query.login)
         await throttle.admit(subject, query.address)
         if found is None:
             await passwords.verify_nothing(query.password)
