@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from datetime import datetime
 
 from martello.kernel.bus import MessageBus
@@ -64,10 +63,9 @@ def record(tx: Transaction, user_id: str, not_before: float) -> None:
 class TokenRevocations:
     """One module's token revocations: its table, the consumer feeding it, and the cached lookup."""
 
-    def __init__(self, module: str, database: Database, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, module: str, database: Database) -> None:
         self.consumer = f"{module}.sessions"
         self.database = database
-        self._monotonic = monotonic
         self._cache: dict[str, tuple[float, float]] = {}
         """user id -> (not_before or -inf, when it was read)."""
 
@@ -97,7 +95,7 @@ class TokenRevocations:
     async def not_before(self, user_id: str) -> float:
         """The instant before which `user_id`'s tokens are revoked; -inf if none are."""
         cached = self._cache.get(user_id)
-        now = self._monotonic()
+        now = time.monotonic()
         if cached is not None and now - cached[1] < CACHE_SECONDS:
             return cached[0]
 
@@ -121,4 +119,4 @@ class TokenRevocations:
             return
         if len(self._cache) >= CACHE_LIMIT:
             self._cache.clear()
-        self._cache[user_id] = (not_before, self._monotonic())
+        self._cache[user_id] = (not_before, time.monotonic())
