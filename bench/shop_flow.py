@@ -6,7 +6,7 @@ sign in, add the product to their cart and check out; the flow ends when their o
 confirmed (the order's process manager reserved the stock with the warehouse). The figures:
 flows per second, and the time from the checkout request to the order listed as confirmed
 (polled every 5 ms). Passwords use the user module's production scrypt cost: sign-in is
-deliberately slow (tens of milliseconds of CPU), and it is part of the flow.
+deliberately slow (N=2^17: a few hundred milliseconds of CPU), and it is part of the flow.
 """
 
 from __future__ import annotations

@@ -5,24 +5,31 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from hypothesis import settings as hypothesis_settings
 
+from martello.kernel.clock import Clock
 from martello.runtime.app import create_app
 from martello.runtime.config import ALL_MODULES, Settings
+from martello.runtime.shop import Shop
 
 TEST_SECRET = "test-secret-not-for-production"
+CHEAP_PASSWORD_HASHING = {"password_hash_cost": "4"}
+"""scrypt at N=2^4 instead of the production 2^17: tests hash many passwords. tests/user/test_passwords.py
+checks the production default itself."""
 
 # Tests never assert wall-clock time: no per-example deadline for property tests (a loaded CI machine may pause).
 hypothesis_settings.register_profile("martello", deadline=None)
 hypothesis_settings.load_profile("martello")
 
 
-def shop_settings(data_dir: Path, modules: tuple[str, ...] = ALL_MODULES, **overrides: object) -> Settings:
-    return Settings(data_dir=data_dir, modules=modules, auth_secret=TEST_SECRET, **overrides)  # type: ignore[arg-type]
+def shop_settings(data_dir: Path, modules: tuple[str, ...] = ALL_MODULES, **overrides: Any) -> Settings:
+    overrides["extra"] = {**CHEAP_PASSWORD_HASHING, **overrides.get("extra", {})}
+    return Settings(data_dir=data_dir, modules=modules, auth_secret=TEST_SECRET, **overrides)
 
 
 class ShopClient(httpx.AsyncClient):
@@ -40,8 +47,9 @@ class ShopClient(httpx.AsyncClient):
 
 
 @asynccontextmanager
-async def running_shop(settings: Settings) -> AsyncIterator[ShopClient]:
-    app = create_app(settings)
+async def running_shop(settings: Settings, clock: Clock | None = None) -> AsyncIterator[ShopClient]:
+    """The shop's app and a client of it; `clock` (e.g. a `FixedClock`) is the shop's, its tokens' included."""
+    app = create_app(settings, shop=Shop.from_settings(settings, clock=clock))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with ShopClient(transport=transport, base_url="http://shop.test") as client:
@@ -51,10 +59,13 @@ async def running_shop(settings: Settings) -> AsyncIterator[ShopClient]:
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Callable[..., AbstractAsyncContextManager[ShopClient]]:
-    """`async with shop() as client:` runs every module on fresh SQLite files under tmp_path."""
+    """`async with shop() as client:` runs every module on fresh SQLite files under tmp_path
+    (`shop(clock=FixedClock(...))`: on a clock the test moves)."""
 
-    def start(modules: tuple[str, ...] = ALL_MODULES, **overrides: object) -> AbstractAsyncContextManager[ShopClient]:
-        return running_shop(shop_settings(tmp_path / "var", modules, **overrides))
+    def start(
+        modules: tuple[str, ...] = ALL_MODULES, clock: Clock | None = None, **overrides: object
+    ) -> AbstractAsyncContextManager[ShopClient]:
+        return running_shop(shop_settings(tmp_path / "var", modules, **overrides), clock)
 
     return start
 

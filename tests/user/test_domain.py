@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from martello.kernel.errors import InvalidValue
 from martello.kernel.events import Event
 from martello.modules.user.application.integration import published_events
+from martello.modules.user.contracts import TokensRevoked, UserRoleChanged
 from martello.modules.user.contracts import UserRegistered as PublicUserRegistered
-from martello.modules.user.contracts import UserRoleChanged
 from martello.modules.user.domain.errors import CannotDemoteYourself
-from martello.modules.user.domain.events import ProfileChanged, RoleChanged, UserRegistered
+from martello.modules.user.domain.events import (
+    PasswordChanged,
+    PasswordRehashed,
+    ProfileChanged,
+    RoleChanged,
+    SessionsRevoked,
+    UserRegistered,
+)
 from martello.modules.user.domain.locale import Locale
 from martello.modules.user.domain.user import User
 from martello.modules.user.domain.values import (
@@ -28,6 +37,12 @@ REGISTERED = UserRegistered(
     user_id=ID, username="Alice", email="Alice@Example.com", password_hash=HASH, role="customer"
 )
 PROMOTED = RoleChanged(user_id=ID, role="admin")
+NOW = datetime(2026, 5, 1, 12, 0, 0, 123456, tzinfo=UTC)
+NEW_HASH = "$scrypt$ln=17,r=8,p=1$c2FsdA$bmV3"
+
+
+def revoked(reason: str) -> SessionsRevoked:
+    return SessionsRevoked(user_id=ID, not_before="2026-05-01T12:00:00.123456+00:00", reason=reason)
 
 
 def given(*events: Event) -> User:
@@ -73,27 +88,55 @@ def test_an_unchanged_profile_records_nothing() -> None:
 
 def test_an_admin_can_promote_a_customer() -> None:
     user = given(REGISTERED)
-    user.change_role(Role.ADMIN, by="admin-9")
-    then(user, PROMOTED)
+    user.change_role(Role.ADMIN, by="admin-9", at=NOW)
+    then(user, PROMOTED, revoked("role-changed"))
 
 
 def test_giving_the_role_an_account_has_records_nothing() -> None:
     user = given(REGISTERED, PROMOTED)
-    user.change_role(Role.ADMIN, by="admin-9")
+    user.change_role(Role.ADMIN, by="admin-9", at=NOW)
     then(user)
 
 
 def test_an_admin_cannot_demote_themselves() -> None:
     user = given(REGISTERED, PROMOTED)
     with pytest.raises(CannotDemoteYourself):
-        user.change_role(Role.CUSTOMER, by=ID)
+        user.change_role(Role.CUSTOMER, by=ID, at=NOW)
     then(user)
 
 
 def test_another_admin_can_demote_an_admin() -> None:
     user = given(REGISTERED, PROMOTED)
-    user.change_role(Role.CUSTOMER, by="admin-9")
-    then(user, RoleChanged(user_id=ID, role="customer"))
+    user.change_role(Role.CUSTOMER, by="admin-9", at=NOW)
+    then(user, RoleChanged(user_id=ID, role="customer"), revoked("role-changed"))
+
+
+def test_a_new_password_ends_every_session_before_it() -> None:
+    user = given(REGISTERED)
+    user.change_password(NEW_HASH, at=NOW)
+    then(user, PasswordChanged(user_id=ID, password_hash=NEW_HASH), revoked("password-changed"))
+    assert user.password_hash == NEW_HASH
+
+
+def test_a_stronger_hash_of_the_same_password_ends_no_session() -> None:
+    user = given(REGISTERED)
+    user.rehash_password(NEW_HASH)
+    then(user, PasswordRehashed(user_id=ID, password_hash=NEW_HASH))
+
+
+def test_signing_out_ends_every_session_until_now() -> None:
+    user = given(REGISTERED)
+    user.sign_out(at=NOW)
+    then(user, revoked("signed-out"))
+    assert user.sessions_valid_from == "2026-05-01T12:00:00.123456+00:00"
+
+
+def test_ended_sessions_are_published_as_tokens_revoked() -> None:
+    user = given(REGISTERED)
+    assert published_events(user, [revoked("signed-out")]) == [
+        TokensRevoked(user_id=ID, not_before="2026-05-01T12:00:00.123456+00:00")
+    ]
+    assert published_events(user, [PasswordChanged(user_id=ID, password_hash=NEW_HASH)]) == []
 
 
 def test_registration_and_role_changes_are_published_without_personal_data() -> None:

@@ -229,7 +229,7 @@ async def test_an_admin_promotes_a_customer_who_then_signs_in_as_admin(shop: Sho
         user_id = await sign_up(client, "ivy")
         promoted = await client.post(f"{API}/users/{user_id}/role", json={"role": "admin"}, headers=client.admin)
         assert promoted.status_code == 200, promoted.text
-        assert promoted.json()["stream_version"] == 2
+        assert promoted.json()["stream_version"] == 3  # RoleChanged, SessionsRevoked
 
         session = await client.post(f"{API}/sessions", json={"username": "ivy", "password": PASSWORD})
         assert session.json()["roles"] == ["admin"]

@@ -57,11 +57,24 @@ def test_a_malformed_or_out_of_bounds_hash_verifies_nothing(stored: str) -> None
     assert not verify_password("anything", stored)
 
 
-def test_the_production_cost_is_the_interactive_login_setting() -> None:
-    assert DEFAULT_COST == 14
-    assert PasswordHasher().cost == 14
+def test_the_production_default_meets_owasps_minimum_for_scrypt() -> None:
+    """OWASP Password Storage Cheat Sheet: scrypt with N=2^17, r=8, p=1 at least."""
+    assert DEFAULT_COST == 17
+    assert PasswordHasher().cost == 17
+    stored = hash_password("correct horse 1")  # the real thing: 128 MiB of memory, once
+    assert stored.startswith("$scrypt$ln=17,r=8,p=1$")
+    assert verify_password("correct horse 1", stored)
     with pytest.raises(ValueError):
         PasswordHasher(cost=40)
+
+
+def test_a_hash_with_weaker_parameters_than_configured_needs_rehashing() -> None:
+    hasher = PasswordHasher(cost=COST + 1)
+    assert hasher.needs_rehash(hash_password("correct horse 1", COST))
+    assert hasher.needs_rehash("$scrypt$ln=5,r=4,p=1$c2FsdA$a2V5")  # a smaller block size
+    assert not hasher.needs_rehash(hash_password("correct horse 1", COST + 1))
+    assert not hasher.needs_rehash(hash_password("correct horse 1", COST + 2))  # stronger: kept
+    assert not hasher.needs_rehash("plain-text-password")  # never verifies, never rehashed
 
 
 async def test_the_hasher_works_off_the_event_loop() -> None:

@@ -38,13 +38,21 @@ async def test_a_user_and_administrators_read_the_accounts_history_without_the_p
         await change_profile(client, {**alice, "X-Correlation-ID": "profile-1"}, "Alice", "de_DE.UTF-8")
         promoted = await client.post(f"{API}/users/{user_id}/role", json={"role": "admin"}, headers=client.admin)
         assert promoted.status_code == 200, promoted.text
+        assert (await client.get(f"{API}/me/history", headers=alice)).status_code == 401  # the customer's token
+        alice = await sign_in(client, "alice")
 
         mine = await read(client, "/me/history", alice)
-        assert (mine["stream_id"], mine["version"]) == (f"user-{user_id}", 3)
-        registered, profiled, role_changed = mine["events"]
-        assert [e["type"] for e in mine["events"]] == ["user.UserRegistered", "user.ProfileChanged", "user.RoleChanged"]
-        assert [(e["stream_version"], e["schema_version"]) for e in mine["events"]] == [(1, 1), (2, 1), (3, 1)]
-        assert [e["actor"] for e in mine["events"]] == [None, user_id, "admin-1"]
+        assert (mine["stream_id"], mine["version"]) == (f"user-{user_id}", 4)
+        registered, profiled, role_changed, revoked = mine["events"]
+        assert [e["type"] for e in mine["events"]] == [
+            "user.UserRegistered",
+            "user.ProfileChanged",
+            "user.RoleChanged",
+            "user.SessionsRevoked",
+        ]
+        assert [(e["stream_version"], e["schema_version"]) for e in mine["events"]] == [(1, 1), (2, 1), (3, 1), (4, 1)]
+        assert [e["actor"] for e in mine["events"]] == [None, user_id, "admin-1", "admin-1"]
+        assert revoked["data"]["reason"] == "role-changed"
         assert profiled["correlation_id"] == "profile-1"
         assert all(e["message_id"] and e["causation_id"] and e["timestamp"] for e in mine["events"])
         assert registered["data"] == {

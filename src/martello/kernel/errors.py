@@ -40,6 +40,16 @@ class Forbidden(MartelloError):
     code = "forbidden"
 
 
+class TooManyAttempts(MartelloError):
+    """Too many failed attempts at something guarded (a sign-in): try again after `retry_after` seconds."""
+
+    code = "too-many-attempts"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
 class ConcurrencyError(MartelloError):
     """The stream moved on since the caller read it: the expected version is stale."""
 

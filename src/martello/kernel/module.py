@@ -21,6 +21,7 @@ from martello.kernel.dead_letters import DEAD_LETTERS_DDL
 from martello.kernel.dispatch import CommandBus, QueryBus
 from martello.kernel.outbox import Outbox, OutboxRelay
 from martello.kernel.projection import Projection, ProjectionRunner
+from martello.kernel.sessions import TokenRevocations
 from martello.kernel.store import EventStore
 
 log = logging.getLogger("martello.module")
@@ -52,6 +53,9 @@ class Module:
         self.projections: dict[str, ProjectionRunner] = {}
         self.consumers: dict[str, Consumer] = {}
         self.relay = OutboxRelay(context.store, context.bus, context.database)
+        self.sessions = TokenRevocations(self.name, context.database)
+        """The token revocations this module knows (see `kernel/sessions.py`)."""
+        self.sessions.subscribe(context.bus)
         self._tasks: list[asyncio.Task[None]] = []
 
     def add_projection(self, projection: Projection) -> ProjectionRunner:
@@ -73,6 +77,7 @@ class Module:
         """Create the module's tables and bring its projections up to date (a projection that meets an event
         it cannot apply stalls there: the module starts anyway)."""
         await self.context.database.write(lambda tx: (tx.execute(INBOX_DDL), tx.execute(DEAD_LETTERS_DDL)))
+        await self.sessions.setup()
         for runner in self.projections.values():
             await runner.setup()
             await runner.catch_up()

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
 from martello import __version__
+from martello.kernel.sessions import TokenRevocations
 from martello.runtime import operations, ops_api
 from martello.runtime.config import Settings, auth_secret
 from martello.runtime.metrics import HttpMetrics, RequestMetrics, exposition
@@ -17,6 +18,14 @@ from martello.runtime.shop import Shop
 from martello.runtime.starting import StartGate
 from martello.web.auth import TokenService
 from martello.web.problems import install_problem_handlers, problem
+
+
+def revocations_of(shop: Shop) -> TokenRevocations | None:
+    """Where this process looks up token revocations: the user module's table when it runs here (it records
+    a revocation the moment the change is stored), else the first module's (fed by its consumer)."""
+    modules = shop.modules
+    module = modules.get("user") or next(iter(modules.values()), None)
+    return None if module is None else module.sessions
 
 
 def create_app(
@@ -49,7 +58,13 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.shop = shop
-    app.state.tokens = TokenService(auth_secret(settings), settings.token_ttl_seconds)
+    app.state.tokens = TokenService(
+        auth_secret(settings),
+        settings.token_ttl_seconds,
+        previous_secrets=settings.auth_previous_secrets,
+        clock=shop.clock,
+    )
+    app.state.revocations = revocations_of(shop)
     install_problem_handlers(app)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness: the process answers")

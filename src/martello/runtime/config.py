@@ -28,6 +28,8 @@ class Settings:
     log_format: str = "text"
     auth_secret: str | None = None
     """Signs bearer tokens; every process of one shop must share it. Default: kept in the data directory."""
+    auth_previous_secrets: tuple[str, ...] = ()
+    """Secrets rotated out (`MTL_AUTH_PREVIOUS_SECRETS`, comma-separated): their tokens verify until they expire."""
     token_ttl_seconds: int = 3600
     store_url: str | None = None
     """`postgresql://...`: every module on its own schema there. Default: SQLite files in `data_dir`."""
@@ -55,6 +57,8 @@ class Settings:
                 values["http_host"] = value
             elif name in ("auth_secret", "store_url", "store_schema_prefix", "bus_url", "bus_stream"):
                 values[name] = value
+            elif name == "auth_previous_secrets":
+                values[name] = tuple(part.strip() for part in value.split(",") if part.strip())
             elif name in ("http_port", "snapshot_every", "token_ttl_seconds"):
                 values[name] = _int(key, value)
             elif name == "modules":

@@ -17,6 +17,7 @@ from martello.kernel.errors import (
     InvalidValue,
     MartelloError,
     NotFound,
+    TooManyAttempts,
     Unauthorized,
 )
 
@@ -37,6 +38,7 @@ STATUS_BY_ERROR: tuple[tuple[type[MartelloError], int], ...] = (
     (ConcurrencyError, 409),
     (Unauthorized, 401),
     (Forbidden, 403),
+    (TooManyAttempts, 429),
     (DomainError, 409),
     (ReadModelBehind, 503),
 )
@@ -51,6 +53,7 @@ TITLES = {
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    429: "Too Many Requests",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
@@ -82,7 +85,10 @@ async def _martello_error(request: Request, error: Exception) -> JSONResponse:
     extra: dict[str, Any] = {"details": error.details} if error.details else {}
     if isinstance(error, InvalidValue):
         extra["errors"] = [{"field": error.field, "message": error.message}]
-    return problem(status_of(error), error.code, error.message, **extra)
+    response = problem(status_of(error), error.code, error.message, **extra)
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _field(location: tuple[Any, ...]) -> str:

@@ -1,6 +1,6 @@
 """The user context's composition root: wires domain, application, projections and API to the adapters.
 
-Settings (`MTL_*` lower-cased without the prefix): `password_hash_cost` (log2 of scrypt's N, default 14),
+Settings (`MTL_*` lower-cased without the prefix): `password_hash_cost` (log2 of scrypt's N, default 17),
 `admin_username`, `admin_email`, `admin_password`, `dev_admin` (see `application/bootstrap.py`).
 """
 
@@ -14,10 +14,11 @@ from martello.kernel.ids import new_id
 from martello.kernel.module import Module, ModuleContext
 from martello.kernel.repository import Repository
 from martello.modules.user.api.routes import build_router
-from martello.modules.user.application import handlers, queries
+from martello.modules.user.application import handlers, queries, sign_in
 from martello.modules.user.application.bootstrap import FirstAdmin, ensure_first_admin
 from martello.modules.user.application.integration import published_events
 from martello.modules.user.application.passwords import DEFAULT_COST, PasswordHasher
+from martello.modules.user.application.throttle import SignInThrottle
 from martello.modules.user.domain.user import User
 from martello.modules.user.projections.accounts import AccountsProjection
 
@@ -34,9 +35,23 @@ class UserModule(Module):
         self.passwords = PasswordHasher(_cost(context.settings.get("password_hash_cost")))
         self.users = Repository(context.store, User, integration=published_events)
         self.first_admin = FirstAdmin.from_settings(context.settings)
-        handlers.register(self.commands, self.users, self.passwords, new_id)
-        queries.register(self.queries, context.database, context.store, self.passwords, self.caught_up)
+        self.throttle = SignInThrottle(context.database, context.clock)
+        handlers.register(
+            self.commands,
+            self.users,
+            self.passwords,
+            new_id,
+            clock=context.clock,
+            throttle=self.throttle,
+            sessions=self.sessions,
+        )
+        queries.register(self.queries, context.database, context.store)
+        sign_in.register(self.queries, context.database, self.users, self.passwords, self.throttle, self.caught_up)
         self.add_projection(AccountsProjection())
+
+    async def init(self) -> None:
+        await super().init()
+        await self.throttle.setup()
 
     async def start(self) -> None:
         await super().start()

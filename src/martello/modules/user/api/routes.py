@@ -1,20 +1,36 @@
-"""The user HTTP API, mounted under /api/v1/user: sign up, sign in, own profile (now, as of the past, and
-its history of events, secret fields such as the password hash redacted), and user admin."""
+"""The user HTTP API, mounted under /api/v1/user: sign up, sign in and out, change the password, own profile
+(now, as of the past, and its history of events, secret fields such as the password hash redacted), and user
+admin. Sign-in and password changes are throttled per account and client address (429 with Retry-After)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from martello.kernel.envelope import MessageContext
 from martello.kernel.errors import InvalidValue
-from martello.modules.user.api.schemas import ProfileIn, RoleIn, SessionOut, SignInIn, SignUpIn, UserOut
-from martello.modules.user.application.commands import ChangeProfile, ChangeRole, RegisterUser
-from martello.modules.user.application.queries import Account, Authenticate, GetUser, GetUserHistory, ListUsers
+from martello.modules.user.api.schemas import (
+    PasswordChangeIn,
+    ProfileIn,
+    RoleIn,
+    SessionOut,
+    SignInIn,
+    SignUpIn,
+    UserOut,
+)
+from martello.modules.user.application.commands import (
+    ChangePassword,
+    ChangeProfile,
+    ChangeRole,
+    RegisterUser,
+    SignOut,
+)
+from martello.modules.user.application.queries import GetUser, GetUserHistory, ListUsers
+from martello.modules.user.application.sign_in import Account, Authenticate
 from martello.modules.user.domain.user import User as UserAccount
-from martello.web.auth import Admin, User
+from martello.web.auth import Admin, TokenService, User
 from martello.web.commands import MIN_POSITION, CommandAccepted, Context, wait_for_position
 from martello.web.history import HistoryOut, history
 
@@ -34,6 +50,16 @@ def build_router(module: Any) -> APIRouter:
     async def caught_up(position: int | None) -> None:
         await wait_for_position(module.projections.values(), position)
 
+    def session(request: Request, user_id: str, roles: frozenset[str], issued_at: float) -> SessionOut:
+        tokens: TokenService = request.app.state.tokens
+        token, expires = tokens.issue(user_id, roles, now=issued_at)
+        return SessionOut(
+            access_token=token, expires_at=datetime.fromtimestamp(expires, UTC), user_id=user_id, roles=sorted(roles)
+        )
+
+    def client_address(request: Request) -> str | None:
+        return request.client.host if request.client is not None else None
+
     async def history_of(user_id: str, context: MessageContext) -> HistoryOut:
         envelopes = await queries.dispatch(GetUserHistory(user_id), context)
         return history(UserAccount.stream_id_for(user_id), envelopes)
@@ -50,14 +76,41 @@ def build_router(module: Any) -> APIRouter:
         login = body.username if body.username is not None else body.email
         if not login:
             raise InvalidValue("username", "give a username (or an e-mail address)")
-        account: Account = await queries.dispatch(Authenticate(login, body.password), context)
-        token, expires = request.app.state.tokens.issue(account.user_id, account.roles)
-        return SessionOut(
-            access_token=token,
-            expires_at=datetime.fromtimestamp(expires, UTC),
-            user_id=account.user_id,
-            roles=sorted(account.roles),
+        # The token counts as issued before the account is read: should a revoking change (a demotion) commit
+        # while this sign-in reads the old state, the token is older than the revocation and refused with it.
+        issued_at = request.app.state.tokens.now()
+        query = Authenticate(login, body.password, client_address(request))
+        account: Account = await queries.dispatch(query, context)
+        return session(request, account.user_id, account.roles, issued_at)
+
+    @router.delete(
+        "/sessions/current",
+        status_code=204,
+        response_class=Response,
+        summary="Sign out: every token of the signed-in user issued until now stops counting, in every module",
+    )
+    async def sign_out(principal: User, context: Context) -> Response:
+        await commands.dispatch(SignOut(principal.user_id), context)
+        return Response(status_code=204)
+
+    @router.post(
+        "/users/me/password",
+        response_model=SessionOut,
+        summary="Change the signed-in user's password (ends every other session; answers a new token)",
+    )
+    async def change_password(
+        body: PasswordChangeIn, principal: User, request: Request, context: Context
+    ) -> SessionOut:
+        command = ChangePassword(
+            principal.user_id,
+            body.expected_version,
+            current_password=body.current_password,
+            new_password=body.new_password,
+            address=client_address(request),
         )
+        await commands.dispatch(command, context)
+        # The roles of the caller's token are current: a role change would have revoked it.
+        return session(request, principal.user_id, principal.roles, request.app.state.tokens.now())
 
     @router.get("/me", response_model=UserOut, summary="The signed-in user's account, now or as of the past")
     async def me(

@@ -53,3 +53,12 @@ class UserOut(BaseModel):
     version: int
     created_at: str
     updated_at: str
+
+
+class PasswordChangeIn(Expecting):
+    current_password: str = Field(repr=False, max_length=256, description="The account's password now")
+    new_password: str = Field(
+        repr=False,
+        max_length=256,
+        description="At least 10 characters with a letter and a digit, not counting the username or e-mail name",
+    )

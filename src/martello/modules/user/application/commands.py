@@ -29,3 +29,17 @@ class ChangeProfile(UserCommand):
 @dataclass(frozen=True, slots=True)
 class ChangeRole(UserCommand):
     role: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePassword(UserCommand):
+    """The signed-in user's new password, proven by the current one; `address` is the client's (throttling)."""
+
+    current_password: str = field(default="", repr=False)
+    new_password: str = field(default="", repr=False)
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignOut(UserCommand):
+    """End every session of the user: their tokens issued until now stop counting."""

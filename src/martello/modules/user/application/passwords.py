@@ -1,12 +1,17 @@
 """Password hashing with scrypt (standard library): salted, slow, self-describing, compared in constant time.
 
-A stored hash reads `$scrypt$ln=14,r=8,p=1$<salt>$<key>` (PHC string format, unpadded base64): the cost
+A stored hash reads `$scrypt$ln=17,r=8,p=1$<salt>$<key>` (PHC string format, unpadded base64): the cost
 parameters travel with every hash, so raising the cost later keeps old hashes verifiable. The salt is 16
 random bytes per hash, so equal passwords never share a hash and precomputed tables are useless.
 
-Cost: `ln` is log2 of scrypt's N. The default ln=14, r=8, p=1 (16 MiB, tens of milliseconds) is the
-interactive-login setting of the scrypt paper and OWASP; tests may lower it (`MTL_PASSWORD_HASH_COST`).
-Hashing blocks a CPU core for that long, so the async methods run it in a worker thread, off the event loop.
+Cost: `ln` is log2 of scrypt's N. The default ln=17, r=8, p=1 (N=2^17: 128 MiB and a few hundred
+milliseconds per hash) is OWASP's minimum for scrypt (Password Storage Cheat Sheet). Tests may lower it
+(`MTL_PASSWORD_HASH_COST`; the module warns at start when it is below the default). Hashing blocks a CPU core
+for that long, so the async methods run it in a worker thread, off the event loop, and at most one hash per CPU
+core at a time (more would only queue for the cores, holding 128 MiB each meanwhile).
+
+Upgrades: `needs_rehash` tells a stored hash made with weaker parameters than the configured ones; the
+sign-in then hashes the password again (it is known only at that moment) and records `PasswordRehashed`.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import hmac
 import os
 import re
 
-DEFAULT_COST = 14
+DEFAULT_COST = 17
 BLOCK_SIZE = 8
 PARALLELISM = 1
 SALT_BYTES = 16
@@ -40,7 +45,13 @@ def _unb64(text: str) -> bytes:
 def _scrypt(password: str, salt: bytes, cost: int, r: int, p: int, length: int) -> bytes:
     n = 1 << cost
     return hashlib.scrypt(
-        password.encode(), salt=salt, n=n, r=r, p=p, dklen=length, maxmem=128 * r * (n + p + 2) + (1 << 20)
+        password.encode("utf-8", "surrogatepass"),
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        dklen=length,
+        maxmem=128 * r * (n + p + 2) + (1 << 20),
     )
 
 
@@ -49,6 +60,12 @@ def hash_password(password: str, cost: int = DEFAULT_COST, *, salt: bytes | None
     salt = os.urandom(SALT_BYTES) if salt is None else salt
     key = _scrypt(password, salt, cost, BLOCK_SIZE, PARALLELISM, KEY_BYTES)
     return f"$scrypt$ln={cost},r={BLOCK_SIZE},p={PARALLELISM}${_b64(salt)}${_b64(key)}"
+
+
+def parameters(stored: str) -> tuple[int, int, int] | None:
+    """The (cost, r, p) a stored hash was made with; None if it is malformed."""
+    match = HASH_PATTERN.fullmatch(stored)
+    return None if match is None else (int(match.group(1)), int(match.group(2)), int(match.group(3)))
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -72,12 +89,23 @@ class PasswordHasher:
             raise ValueError(f"the password hash cost must be between 1 and {MAX_COST}, got {cost}")
         self.cost = cost
         self._decoy: str | None = None
+        self._cores = asyncio.Semaphore(os.cpu_count() or 1)
 
     async def hash(self, password: str) -> str:
-        return await asyncio.to_thread(hash_password, password, self.cost)
+        async with self._cores:
+            return await asyncio.to_thread(hash_password, password, self.cost)
 
     async def verify(self, password: str, stored: str) -> bool:
-        return await asyncio.to_thread(verify_password, password, stored)
+        async with self._cores:
+            return await asyncio.to_thread(verify_password, password, stored)
+
+    def needs_rehash(self, stored: str) -> bool:
+        """Whether `stored` was made with weaker parameters than this hasher's (a smaller N, r or p)."""
+        made_with = parameters(stored)
+        if made_with is None:
+            return False
+        cost, r, p = made_with
+        return cost < self.cost or r < BLOCK_SIZE or p < PARALLELISM
 
     async def verify_nothing(self, password: str) -> bool:
         """Spend the time a verification takes, for an account that does not exist: a sign-in for an unknown

@@ -5,8 +5,8 @@ as for an unknown id, so ids reveal nothing)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,30 +16,7 @@ from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
 from martello.kernel.store import EventStore
-from martello.modules.user.application.passwords import PasswordHasher
-from martello.modules.user.domain.errors import InvalidCredentials
 from martello.modules.user.domain.user import User
-
-
-@dataclass(frozen=True, slots=True)
-class Authenticate:
-    """Sign-in: `login` is a username or an e-mail address (it has an '@')."""
-
-    login: str
-    password: str = field(repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """Who signed in: what a bearer token is issued for."""
-
-    user_id: str
-    username: str
-    role: str
-
-    @property
-    def roles(self) -> frozenset[str]:
-        return frozenset({self.role})
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,15 +89,7 @@ def _one(database: Database, where: str, value: str) -> Awaitable[dict[str, Any]
     return database.read(read)
 
 
-def register(
-    queries: QueryBus,
-    database: Database,
-    store: EventStore,
-    passwords: PasswordHasher,
-    caught_up: Callable[[], Awaitable[None]],
-) -> None:
-    """`caught_up` waits until the read model has seen every event committed so far."""
-
+def register(queries: QueryBus, database: Database, store: EventStore) -> None:
     def visible(user_id: str, context: MessageContext) -> bool:
         return context.is_admin or context.actor == user_id
 
@@ -131,30 +100,6 @@ def register(
         if not visible(user_id, context):
             return []
         return await store.read_stream(User.stream_id_for(user_id), to_version=to_version, until=until)
-
-    async def credentials(login: str) -> tuple[Account, str] | None:
-        key = login.strip().lower()
-        column = "email_normalized" if "@" in key else "username_normalized"
-
-        def read(tx: Transaction) -> tuple[Account, str] | None:
-            row = tx.execute(
-                f"SELECT id, username, role, password_hash FROM user_accounts WHERE {column} = ?", (key,)
-            ).fetchone()
-            return None if row is None else (Account(row[0], row[1], row[2]), row[3])
-
-        return await database.read(read)
-
-    @queries.handler
-    async def authenticate(query: Authenticate, context: MessageContext) -> Account:
-        await caught_up()  # an account registered, or a role changed, a moment ago counts (the head is cheap)
-        found = await credentials(query.login)
-        if found is None:
-            await passwords.verify_nothing(query.password)
-            raise InvalidCredentials()
-        account, password_hash = found
-        if not await passwords.verify(query.password, password_hash):
-            raise InvalidCredentials()
-        return account
 
     @queries.handler
     async def get_user(query: GetUser, context: MessageContext) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from martello.kernel.errors import DomainError, Unauthorized
+from martello.kernel.errors import DomainError, InvalidValue, TooManyAttempts, Unauthorized
 
 
 class CannotDemoteYourself(DomainError):
@@ -21,3 +21,22 @@ class InvalidCredentials(Unauthorized):
 
     def __init__(self) -> None:
         super().__init__("the username (or e-mail address) and password do not match an account")
+
+
+class TooManySignInAttempts(TooManyAttempts):
+    """Password guesses are limited: after repeated failures for an account or from an address, further
+    attempts wait (longer with every further failure), then the count starts afresh."""
+
+    code = "too-many-sign-in-attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-in attempts; try again in {retry_after} s", retry_after)
+
+
+class WrongPassword(InvalidValue):
+    """The current password given to change it is not the account's."""
+
+    code = "wrong-password"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field, "this is not the account's current password")

@@ -27,3 +27,30 @@ class ProfileChanged(Event):
 class RoleChanged(Event):
     user_id: str
     role: str
+
+
+@event("user.PasswordChanged", secret=("password_hash",))
+class PasswordChanged(Event):
+    """The user chose a new password (proving the current one)."""
+
+    user_id: str
+    password_hash: str
+
+
+@event("user.PasswordRehashed", secret=("password_hash",))
+class PasswordRehashed(Event):
+    """The same password, hashed again with stronger parameters (at a sign-in, the only time it is known)."""
+
+    user_id: str
+    password_hash: str
+
+
+@event("user.SessionsRevoked")
+class SessionsRevoked(Event):
+    """Every bearer token of the user issued before `not_before` stops counting."""
+
+    user_id: str
+    not_before: str
+    """An ISO-8601 instant with its UTC offset."""
+    reason: str
+    """What caused it: "role-changed", "password-changed" or "signed-out"."""

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from martello.kernel.aggregate import Aggregate, applies
 from martello.modules.user.domain.errors import CannotDemoteYourself
-from martello.modules.user.domain.events import ProfileChanged, RoleChanged, UserRegistered
+from martello.modules.user.domain.events import (
+    PasswordChanged,
+    PasswordRehashed,
+    ProfileChanged,
+    RoleChanged,
+    SessionsRevoked,
+    UserRegistered,
+)
 from martello.modules.user.domain.locale import Locale
 from martello.modules.user.domain.values import EmailAddress, Role, Username
 
@@ -20,6 +29,8 @@ class User(Aggregate):
         self.role = Role.CUSTOMER
         self.display_name: str | None = None
         self.locale: Locale | None = None
+        self.sessions_valid_from: str | None = None
+        """The instant (ISO-8601) before which the account's tokens were revoked, if ever."""
 
     # -- behaviour -------------------------------------------------------------------------------
 
@@ -42,13 +53,32 @@ class User(Aggregate):
             return
         self.record(ProfileChanged(user_id=self.id, display_name=display_name, locale=str(locale)))
 
-    def change_role(self, role: Role, *, by: str | None) -> None:
-        """Give the account `role`; `by` is the acting user's id. An admin cannot demote themselves."""
+    def change_role(self, role: Role, *, by: str | None, at: datetime) -> None:
+        """Give the account `role`; `by` is the acting user's id. An admin cannot demote themselves.
+        Tokens issued before `at` (carrying the old role) stop counting."""
         if role == self.role:
             return
         if by == self.id and self.role == Role.ADMIN:
             raise CannotDemoteYourself(self.id)
         self.record(RoleChanged(user_id=self.id, role=role.value))
+        self._revoke_sessions(at, "role-changed")
+
+    def change_password(self, password_hash: str, *, at: datetime) -> None:
+        """A new password (already hashed; the caller proved the current one). Every session before `at`
+        ends: whoever may have learnt the old password loses the tokens it got them."""
+        self.record(PasswordChanged(user_id=self.id, password_hash=password_hash))
+        self._revoke_sessions(at, "password-changed")
+
+    def rehash_password(self, password_hash: str) -> None:
+        """The same password hashed with stronger parameters: nothing else changes, no session ends."""
+        self.record(PasswordRehashed(user_id=self.id, password_hash=password_hash))
+
+    def sign_out(self, *, at: datetime) -> None:
+        """End every session of the account: its tokens issued before `at` stop counting."""
+        self._revoke_sessions(at, "signed-out")
+
+    def _revoke_sessions(self, at: datetime, reason: str) -> None:
+        self.record(SessionsRevoked(user_id=self.id, not_before=at.isoformat(), reason=reason))
 
     # -- state changes ---------------------------------------------------------------------------
 
@@ -65,3 +95,15 @@ class User(Aggregate):
     @applies(RoleChanged)
     def _role_changed(self, event: RoleChanged) -> None:
         self.role = Role(event.role)
+
+    @applies(PasswordChanged)
+    def _password_changed(self, event: PasswordChanged) -> None:
+        self.password_hash = event.password_hash
+
+    @applies(PasswordRehashed)
+    def _password_rehashed(self, event: PasswordRehashed) -> None:
+        self.password_hash = event.password_hash
+
+    @applies(SessionsRevoked)
+    def _sessions_revoked(self, event: SessionsRevoked) -> None:
+        self.sessions_valid_from = event.not_before

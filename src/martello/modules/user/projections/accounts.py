@@ -6,7 +6,14 @@ from __future__ import annotations
 from martello.kernel.database import Transaction
 from martello.kernel.envelope import Envelope
 from martello.kernel.projection import Projection, on
-from martello.modules.user.domain.events import ProfileChanged, RoleChanged, UserRegistered
+from martello.modules.user.domain.events import (
+    PasswordChanged,
+    PasswordRehashed,
+    ProfileChanged,
+    RoleChanged,
+    SessionsRevoked,
+    UserRegistered,
+)
 
 
 class AccountsProjection(Projection):
@@ -64,4 +71,28 @@ class AccountsProjection(Projection):
         tx.execute(
             "UPDATE user_accounts SET role = ?, version = ?, updated_at = ? WHERE id = ?",
             (e.event.role, e.stream_version, e.timestamp.isoformat(), e.event.user_id),
+        )
+
+    @on(PasswordChanged)
+    def _password_changed(self, tx: Transaction, e: Envelope[PasswordChanged]) -> None:
+        self._new_hash(tx, e, e.event.password_hash)
+
+    @on(PasswordRehashed)
+    def _password_rehashed(self, tx: Transaction, e: Envelope[PasswordRehashed]) -> None:
+        self._new_hash(tx, e, e.event.password_hash)
+
+    @on(SessionsRevoked)
+    def _sessions_revoked(self, tx: Transaction, e: Envelope[SessionsRevoked]) -> None:
+        tx.execute(
+            "UPDATE user_accounts SET version = ?, updated_at = ? WHERE id = ?",
+            (e.stream_version, e.timestamp.isoformat(), e.event.user_id),
+        )
+
+    @staticmethod
+    def _new_hash(
+        tx: Transaction, e: Envelope[PasswordChanged] | Envelope[PasswordRehashed], password_hash: str
+    ) -> None:
+        tx.execute(
+            "UPDATE user_accounts SET password_hash = ?, version = ?, updated_at = ? WHERE id = ?",
+            (password_hash, e.stream_version, e.timestamp.isoformat(), e.event.user_id),
         )
