@@ -43,8 +43,9 @@ MessageMethod = Callable[[Any, Envelope[Any]], Awaitable[None]]
 
 
 class Consumer:
-    name: ClassVar[str]
-    """The consumer's name: its inbox key, its durable subscription, its dead letters' owner."""
+    name: str
+    """The consumer's name (a class attribute, or set per instance): its inbox key, its durable subscription,
+    its dead letters' owner."""
     attempts: ClassVar[int] = 5
     backoff: ClassVar[float] = 0.05
     """Seconds before the second attempt; doubled before each next one."""

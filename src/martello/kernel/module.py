@@ -55,7 +55,7 @@ class Module:
         self.relay = OutboxRelay(context.store, context.bus, context.database)
         self.sessions = TokenRevocations(self.name, context.database)
         """The token revocations this module knows (see `kernel/sessions.py`)."""
-        self.sessions.subscribe(context.bus)
+        self.add_consumer(self.sessions)
         self._tasks: list[asyncio.Task[None]] = []
 
     def add_projection(self, projection: Projection) -> ProjectionRunner:

@@ -23,8 +23,8 @@ import math
 import time
 from datetime import datetime
 
-from martello.kernel.bus import MessageBus
-from martello.kernel.database import Database, Transaction, mark_handled
+from martello.kernel.consumer import Consumer, on
+from martello.kernel.database import Database, Transaction
 from martello.kernel.envelope import Envelope
 from martello.kernel.events import Event, event
 
@@ -60,31 +60,23 @@ def record(tx: Transaction, user_id: str, not_before: float) -> None:
     )
 
 
-class TokenRevocations:
+class TokenRevocations(Consumer):
     """One module's token revocations: its table, the consumer feeding it, and the cached lookup."""
 
     def __init__(self, module: str, database: Database) -> None:
-        self.consumer = f"{module}.sessions"
-        self.database = database
+        super().__init__(database)
+        self.name = f"{module}.sessions"
         self._cache: dict[str, tuple[float, float]] = {}
         """user id -> (not_before or -inf, when it was read)."""
 
     async def setup(self) -> None:
         await self.database.write(lambda tx: tx.execute(SCHEMA))
 
-    def subscribe(self, bus: MessageBus) -> None:
-        bus.subscribe(self.consumer, [TokensRevoked.__event_type__], self._handle)
-
-    async def _handle(self, envelope: Envelope[Event]) -> None:
+    @on(TokensRevoked)
+    async def _revoked(self, envelope: Envelope[TokensRevoked]) -> None:
         revoked = envelope.event
-        assert isinstance(revoked, TokensRevoked)
         not_before = instant(datetime.fromisoformat(revoked.not_before))
-
-        def apply(tx: Transaction) -> None:
-            if mark_handled(tx, self.consumer, envelope.message_id):
-                record(tx, revoked.user_id, not_before)
-
-        await self.database.write(apply)
+        await self.apply(envelope, lambda tx: record(tx, revoked.user_id, not_before))
         self._remember(revoked.user_id, not_before)
 
     async def revoke(self, user_id: str, not_before: float) -> None:
