@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse, Response
 
 from martello import __version__
 from martello.runtime import ops_api
@@ -14,6 +16,8 @@ from martello.runtime.config import Settings, auth_secret
 from martello.runtime.metrics import HttpMetrics, RequestMetrics, exposition
 from martello.runtime.shop import Shop
 from martello.web.auth import TokenService
+from martello.web.commands import CORRELATION_HEADER
+from martello.web.middleware import BodyLimit, SecurityHeaders
 from martello.web.problems import install_problem_handlers, problem
 
 
@@ -51,10 +55,27 @@ def create_app(settings: Settings | None = None, *, shop: Shop | None = None) ->
         return problem(503, "not-ready", "not every module is ready", modules=modules)
 
     requests = HttpMetrics()
+    # Added innermost first: a request meets SecurityHeaders, CORS, BodyLimit, then RequestMetrics.
     app.add_middleware(RequestMetrics, metrics=requests)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", CORRELATION_HEADER],
+            expose_headers=[CORRELATION_HEADER],
+        )
+    app.add_middleware(SecurityHeaders)
+    metrics_token = settings.metrics_token
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics (text exposition format)")
-    async def metrics() -> PlainTextResponse:
+    async def metrics(request: Request) -> Response:
+        if metrics_token is not None:
+            expected = f"Bearer {metrics_token}".encode()
+            given = request.headers.get("Authorization", "").encode("latin-1")
+            if not hmac.compare_digest(given, expected):
+                return problem(401, "unauthorized", "/metrics needs 'Authorization: Bearer <MTL_METRICS_TOKEN>'")
         return PlainTextResponse(await exposition(shop, requests), media_type="text/plain; version=0.0.4")
 
     app.include_router(ops_api.build_router())

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Annotated
@@ -17,6 +18,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from martello.kernel.errors import Forbidden, Unauthorized
+from martello.kernel.limits import MAX_TOKEN_LENGTH
 
 ADMIN = "admin"
 CUSTOMER = "customer"
@@ -79,11 +81,19 @@ def _tokens(request: Request) -> TokenService:
 # dependency in a worker thread, and those thread hops were a quarter of a command request's cost.
 
 
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9._~+/=-]+")
+"""What a bearer token may be made of (RFC 6750 b64token)."""
+
+
 async def optional_principal(request: Request) -> Principal | None:
     header = request.headers.get("Authorization")
     if not header:
         return None
+    if len(header) > MAX_TOKEN_LENGTH or not header.isascii():
+        raise Unauthorized("the Authorization header is malformed")
     scheme, _, token = header.partition(" ")
+    if token and not TOKEN_CHARACTERS.fullmatch(token.strip()):
+        raise Unauthorized("the bearer token is malformed")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("use 'Authorization: Bearer <token>'")
     principal = _tokens(request).verify(token.strip())

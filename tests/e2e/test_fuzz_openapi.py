@@ -1,0 +1,165 @@
+"""The HTTP API fuzzed from its own OpenAPI schema: schemathesis generates requests for every operation, valid
+ones and ones that break the schema, anonymous and with an administrator's and a customer's token; the shop
+answers none of them with a server error.
+
+The app runs in-process (its ASGI app on an event loop in a background thread, as `martello run` would run it);
+hypothesis drives the generation with a fixed seed and a bounded number of examples, so the suite stays fast
+and the same cases run every time. `MTL_FUZZ_EXAMPLES` raises the bound for a longer hunt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.generation.modes import GenerationMode
+
+from martello.runtime.app import create_app
+from tests.conftest import ShopClient, shop_settings
+
+EXAMPLES = int(os.environ.get("MTL_FUZZ_EXAMPLES", "4"))
+"""Examples per operation, identity and generation mode (valid / schema-breaking)."""
+
+
+class ShopInThread:
+    """The shop's ASGI app with its lifespan running on an event loop of its own thread; requests are sent to it
+    from the (synchronous) hypothesis test through `request`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._data_dir = data_dir
+        self._loop = asyncio.new_event_loop()
+        self._ready: Future[ShopClient] = Future()
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._loop.run_forever, name="fuzzed-shop", daemon=True)
+
+    def __enter__(self) -> ShopClient:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._serve(), self._loop)
+        return self._ready.result(timeout=60)
+
+    def __exit__(self, *_: object) -> None:
+        assert self._stop is not None
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._done.result(timeout=60)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        self._done: Future[None] = Future()
+        try:
+            app = create_app(shop_settings(self._data_dir))
+            async with app.router.lifespan_context(app):
+                transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+                async with ShopClient(transport=transport, base_url="http://shop.test") as client:
+                    client.app = app
+                    self._ready.set_result(client)
+                    await self._stop.wait()
+        except BaseException as error:
+            if not self._ready.done():
+                self._ready.set_exception(error)
+            raise
+        finally:
+            self._done.set_result(None)
+
+    def request(self, client: ShopClient, kwargs: dict[str, Any]) -> httpx.Response:
+        return asyncio.run_coroutine_threadsafe(client.request(**kwargs), self._loop).result(timeout=60)
+
+
+@dataclass
+class Tally:
+    cases: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    server_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ShopInThread, ShopClient]]:
+    runner = ShopInThread(tmp_path_factory.mktemp("fuzz") / "var")
+    with runner as client:
+        yield runner, client
+
+
+def _as_httpx(kwargs: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """schemathesis serialises a case for `requests`; httpx calls a raw body `content`."""
+    out = {k: v for k, v in kwargs.items() if k in ("method", "url", "params", "json")}
+    if "data" in kwargs:
+        out["content"] = kwargs["data"]
+    out["headers"] = {**(kwargs.get("headers") or {}), **headers}
+    return out
+
+
+def test_no_generated_request_gets_a_server_error(fuzzed: tuple[ShopInThread, ShopClient]) -> None:
+    runner, client = fuzzed
+    schema = schemathesis.openapi.from_dict(client.app.openapi())
+    operations = [result.ok() for result in schema.get_all_operations()]
+    identities = {
+        "anonymous": {},
+        "admin": client.admin,
+        "customer": client.as_user("fuzzing-customer", "customer"),
+    }
+    tally = Tally()
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            for identity, headers in identities.items():
+                _fuzz(runner, client, operation, mode, identity, headers, tally)
+    print(
+        f"\nschemathesis: {len(operations)} operations, {tally.cases} cases, "
+        f"statuses {dict(sorted(tally.statuses.items()))}"
+    )
+    assert not tally.server_errors, "server errors:\n" + "\n".join(tally.server_errors[:20])
+    assert len(operations) >= 50 and tally.cases >= len(operations) * 6
+
+
+def _fuzz(
+    runner: ShopInThread,
+    client: ShopClient,
+    operation: Any,
+    mode: GenerationMode,
+    identity: str,
+    headers: dict[str, str],
+    tally: Tally,
+) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        case = data.draw(operation.as_strategy(generation_mode=mode))
+        kwargs = _as_httpx(case.as_transport_kwargs(base_url="http://shop.test"), headers)
+        response = runner.request(client, kwargs)
+        tally.cases += 1
+        tally.statuses[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=[not_a_server_error])
+        except (FailureGroup, AssertionError):
+            tally.server_errors.append(
+                f"{identity} {mode.value} {kwargs['method']} {kwargs['url']} params={kwargs.get('params')} "
+                f"-> {response.status_code} {response.text[:200]}"
+            )
+
+    try:
+        run()
+    except Unsatisfiable:
+        # nothing of this operation can break its schema (no parameters, no body): only valid cases exist
+        assert mode is GenerationMode.NEGATIVE, f"no valid case for {operation.label}"
