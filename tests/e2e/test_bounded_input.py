@@ -4,7 +4,7 @@ domain with a named error, before anything is stored."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -201,7 +201,7 @@ async def test_texts_have_maximum_lengths_and_names_refuse_control_and_bidi_char
         refused = await client.post(f"{API}/catalogs/{catalog_id}/products", json=body, headers=admin)
         assert invalid_fields(refused) == (["sku"] if sku != "HAT" else ["name"])
     email = "bidi@example.com"
-    for username in ("ali\u202ece", "ali\x00ce", "a" * 100):
+    for username in ("ali\u202ece", "ali\x07ce", "a" * 100):
         body = {"username": username, "email": email, "emailConfirmation": email, "password": "long-secret-42"}
         assert invalid_fields(await client.post("/api/v1/user/users", json=body)) == ["username"]
     assert invalid_fields(
@@ -228,3 +228,45 @@ async def test_a_min_position_past_the_end_of_the_log_is_422_at_once(client: Sho
     assert (await client.get(f"{API}/catalogs", params={"min_position": written})).status_code == 200
     ahead = await client.get(f"{API}/catalogs", params={"min_position": written + 1000})
     assert invalid_fields(ahead) == ["min_position"]
+
+
+async def test_a_nul_character_in_a_json_body_or_an_id_is_refused(client: ShopClient) -> None:
+    body = b'{"username":"a\\u0000b","password":"x"}'
+    response = await client.post("/api/v1/user/sessions", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and problem_of(response)["code"] == "nul-character"
+    assert invalid_fields(await client.get(f"{API}/catalogs/a%00b")) == ["catalog_id"]
+    assert invalid_fields(await client.get(f"{API}/catalogs", params={"status": "a\x00"})) == ["status"]
+
+
+def _unbounded(schema: dict[str, Any], where: str, components: dict[str, Any]) -> Iterator[str]:
+    """Every integer without a minimum and maximum, and every free string without a maximum length, in `schema`."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        yield from _unbounded(components[name], f"{where}>{name}", components)
+        return
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in schema.get(key, []):
+            yield from _unbounded(sub, where, components)
+    kind = schema.get("type")
+    if kind == "integer" and not ("minimum" in schema and "maximum" in schema):
+        yield f"{where}: integer without a range"
+    if kind == "string" and "maxLength" not in schema and "enum" not in schema and "format" not in schema:
+        yield f"{where}: string without a maximum length"
+    for name, sub in schema.get("properties", {}).items():
+        yield from _unbounded(sub, f"{where}.{name}", components)
+    if "items" in schema:
+        yield from _unbounded(schema["items"], f"{where}[]", components)
+
+
+async def test_every_number_and_text_a_client_sends_is_bounded_in_the_openapi_schema(client: ShopClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    components = schema["components"]["schemas"]
+    unbounded: list[str] = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                where = f"{method.upper()} {path} {parameter['in']} {parameter['name']}"
+                unbounded.extend(_unbounded(parameter["schema"], where, components))
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                unbounded.extend(_unbounded(content["schema"], f"{method.upper()} {path} body", components))
+    assert unbounded == []

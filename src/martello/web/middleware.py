@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,13 +14,14 @@ from martello.web.problems import problem
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 """1 MiB: far above any command body the shop takes (the longest is a product with a 10,000-character text)."""
 
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SUSPECT_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)")
+"""A JSON escape of a UTF-16 surrogate or of NUL: only then is the body parsed here to look closer."""
 
 
 class BodyLimit:
     """Refuses a request body larger than `max_bytes` with 413, by its `Content-Length` before reading it and by
     counting what arrives for a body sent in chunks; refuses a body that is not valid UTF-8, or whose JSON holds
-    a lone surrogate (`"\\ud800"`), with 400. All as problem+json, before a route parses anything.
+    a lone surrogate (`"\\ud800"`) or NUL (`"\\u0000"`), with 400. All as problem+json, before a route parses anything.
 
     The body is read here in full (at most `max_bytes`) and handed on to the app unchanged."""
 
@@ -56,7 +57,7 @@ class BodyLimit:
         body = b"".join(chunks)
         malformed = _malformed(body)
         if malformed:
-            await problem(400, "invalid-unicode", malformed)(scope, receive, send)
+            await problem(400, *malformed)(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
 
@@ -85,22 +86,44 @@ def _body_headers(headers: Iterable[tuple[bytes, bytes]]) -> tuple[int | None, b
     return length, chunked
 
 
-def _malformed(body: bytes) -> str | None:
-    """Why a body cannot be text the shop stores (None if it can): invalid UTF-8, or a JSON lone surrogate."""
+def _malformed(body: bytes) -> tuple[str, str] | None:
+    """The problem code and why a body cannot be text the shop stores (None if it can): invalid UTF-8, or a JSON
+    string holding a lone surrogate or a NUL character (which PostgreSQL text cannot hold)."""
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        return "the request body is not valid UTF-8"
-    if _SURROGATE_ESCAPE.search(body):
+        return "invalid-unicode", "the request body is not valid UTF-8"
+    if not _SUSPECT_ESCAPE.search(body):
+        return None
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return None  # not JSON: the route answers that
+    for text in _strings(document):
+        if "\x00" in text:
+            return "nul-character", "the request body holds a NUL character (\\u0000)"
         try:
-            document = json.loads(body)
-        except ValueError:
-            return None  # not JSON at all: the route answers that
-        try:
-            json.dumps(document, ensure_ascii=False).encode("utf-8")
+            text.encode("utf-8")
         except UnicodeEncodeError:
-            return "the request body holds a lone UTF-16 surrogate (\\ud800-\\udfff): not valid Unicode"
+            return (
+                "invalid-unicode",
+                "the request body holds a lone UTF-16 surrogate (\\ud800-\\udfff): not valid Unicode",
+            )
     return None
+
+
+def _strings(document: object) -> Iterator[str]:
+    """Every string in a JSON document, keys included (iteratively: nesting depth is the client's choice)."""
+    pending = [document]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

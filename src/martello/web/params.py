@@ -13,6 +13,9 @@ from fastapi import Path, Query
 
 from martello.kernel.limits import MAX_COUNTER, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_SKU_LENGTH
 
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
+"""Ids and filters never hold control characters (PostgreSQL text cannot even hold NUL)."""
+
 MAX_PAGE = 1000
 """The most items one page of a list holds."""
 
@@ -30,8 +33,19 @@ MinPosition = Annotated[
         description="Wait (up to 5 s) until the read model has processed this global position: 0 to 2^53 - 1.",
     ),
 ]
-Filter = Annotated[str | None, Query(max_length=MAX_NAME_LENGTH, description="Only items with this value")]
-IdFilter = Annotated[str | None, Query(max_length=MAX_ID_LENGTH, description="Only items of this id")]
+Filter = Annotated[
+    str | None,
+    Query(max_length=MAX_NAME_LENGTH, pattern=NO_CONTROL_CHARACTERS, description="Only items with this value"),
+]
+IdFilter = Annotated[
+    str | None, Query(max_length=MAX_ID_LENGTH, pattern=NO_CONTROL_CHARACTERS, description="Only items of this id")
+]
 
-Id = Annotated[str, Path(max_length=MAX_ID_LENGTH, description=f"At most {MAX_ID_LENGTH} characters")]
-SkuPath = Annotated[str, Path(max_length=MAX_SKU_LENGTH, description=f"At most {MAX_SKU_LENGTH} characters")]
+Id = Annotated[
+    str,
+    Path(max_length=MAX_ID_LENGTH, pattern=NO_CONTROL_CHARACTERS, description=f"At most {MAX_ID_LENGTH} characters"),
+]
+SkuPath = Annotated[
+    str,
+    Path(max_length=MAX_SKU_LENGTH, pattern=NO_CONTROL_CHARACTERS, description=f"At most {MAX_SKU_LENGTH} characters"),
+]

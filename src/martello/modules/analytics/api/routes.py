@@ -39,8 +39,8 @@ def build_router(module: Any) -> APIRouter:
     async def revenue_by_day(
         context: Context,
         _: Admin,
-        since: Annotated[str | None, Query(pattern=DAY, description="First UTC day, YYYY-MM-DD")] = None,
-        until: Annotated[str | None, Query(pattern=DAY, description="Last UTC day, YYYY-MM-DD")] = None,
+        since: Annotated[str | None, Query(pattern=DAY, max_length=10, description="First UTC day, YYYY-MM-DD")] = None,
+        until: Annotated[str | None, Query(pattern=DAY, max_length=10, description="Last UTC day, YYYY-MM-DD")] = None,
     ) -> Any:
         return await queries.dispatch(RevenueByDay(since, until), context)
 
