@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,24 +105,45 @@ def _as_httpx(kwargs: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]
     return out
 
 
-def test_no_generated_request_gets_a_server_error(fuzzed: tuple[ShopInThread, ShopClient]) -> None:
+def _seed(runner: ShopInThread, client: ShopClient, customer: dict[str, str]) -> None:
+    """Something to find: an active catalog with a product in stock, and the customer's cart holding it."""
+
+    def call(method: str, url: str, headers: dict[str, str], json: Any = None) -> httpx.Response:
+        response = runner.request(client, {"method": method, "url": url, "headers": headers, "json": json})
+        assert response.status_code < 300, response.text
+        return response
+
+    catalog = call("POST", "/api/v1/catalog/catalogs", client.admin, {"name": "Fuzz"}).json()["id"]
+    product = {"sku": "HAT", "name": "Hat", "price": {"amount": 1999}}
+    call("POST", f"/api/v1/catalog/catalogs/{catalog}/products", client.admin, product)
+    for action in ("submit", "approve", "activate"):
+        call("POST", f"/api/v1/catalog/catalogs/{catalog}/{action}", client.admin)
+    call("POST", "/api/v1/warehouse/stock/HAT/receive", client.admin, {"quantity": 100})
+    deadline = time.monotonic() + 10  # the cart learns the product from the catalog's integration events
+    while not runner.request(client, {"method": "GET", "url": "/api/v1/cart/products"}).json():
+        assert time.monotonic() < deadline, "the cart never learnt the catalog's product"
+        time.sleep(0.05)
+    call("POST", "/api/v1/cart/cart/items", customer, {"sku": "HAT", "quantity": 2})
+
+
+def test_no_generated_request_gets_a_server_error(
+    fuzzed: tuple[ShopInThread, ShopClient], record_property: Callable[[str, object], None]
+) -> None:
     runner, client = fuzzed
+    customer = client.as_user("fuzzing-customer", "customer")
+    _seed(runner, client, customer)
     schema = schemathesis.openapi.from_dict(client.app.openapi())
     operations = [result.ok() for result in schema.get_all_operations()]
-    identities = {
-        "anonymous": {},
-        "admin": client.admin,
-        "customer": client.as_user("fuzzing-customer", "customer"),
-    }
+    identities = {"anonymous": {}, "admin": client.admin, "customer": customer}
     tally = Tally()
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             for identity, headers in identities.items():
                 _fuzz(runner, client, operation, mode, identity, headers, tally)
-    print(
-        f"\nschemathesis: {len(operations)} operations, {tally.cases} cases, "
-        f"statuses {dict(sorted(tally.statuses.items()))}"
-    )
+    statuses = dict(sorted(tally.statuses.items()))
+    print(f"\nschemathesis: {len(operations)} operations, {tally.cases} cases, statuses {statuses}")
+    for name, value in (("operations", len(operations)), ("cases", tally.cases), ("statuses", statuses)):
+        record_property(name, value)
     assert not tally.server_errors, "server errors:\n" + "\n".join(tally.server_errors[:20])
     assert len(operations) >= 50 and tally.cases >= len(operations) * 6
 

@@ -63,6 +63,8 @@ class Settings:
                 values[name] = value
             elif name in ("http_port", "snapshot_every", "token_ttl_seconds", "max_body_bytes"):
                 values[name] = _int(key, value)
+                if name == "max_body_bytes" and values[name] < 1:
+                    raise ConfigError(f"{key} must be at least 1, got {value}")
             elif name == "cors_origins":
                 values[name] = tuple(origin.strip() for origin in value.split(",") if origin.strip())
             elif name == "metrics_token":
