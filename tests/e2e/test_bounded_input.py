@@ -270,3 +270,11 @@ async def test_every_number_and_text_a_client_sends_is_bounded_in_the_openapi_sc
             for content in operation.get("requestBody", {}).get("content", {}).values():
                 unbounded.extend(_unbounded(content["schema"], f"{method.upper()} {path} body", components))
     assert unbounded == []
+
+
+async def test_a_lone_surrogate_or_invalid_utf8_in_the_url_is_400(client: ShopClient) -> None:
+    for url in (f"{API}/catalogs?status=a%ED%A0%80b", f"{API}/catalogs/a%ED%A0%80b", f"{API}/products?x=%FF"):
+        response = await client.get(url)
+        assert response.status_code == 400, (url, response.text)
+        assert problem_of(response)["code"] == "invalid-unicode"
+    assert (await client.get(f"{API}/catalogs?status=caf%C3%A9")).status_code == 200

@@ -33,7 +33,7 @@ from schemathesis.generation.modes import GenerationMode
 from martello.runtime.app import create_app
 from tests.conftest import ShopClient, shop_settings
 
-EXAMPLES = int(os.environ.get("MTL_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("MTL_FUZZ_EXAMPLES", "6"))
 """Examples per operation, identity and generation mode (valid / schema-breaking)."""
 
 

@@ -17,7 +17,7 @@ from martello.runtime.metrics import HttpMetrics, RequestMetrics, exposition
 from martello.runtime.shop import Shop
 from martello.web.auth import TokenService
 from martello.web.commands import CORRELATION_HEADER
-from martello.web.middleware import BodyLimit, SecurityHeaders
+from martello.web.middleware import RequestGuard, SecurityHeaders
 from martello.web.problems import install_problem_handlers, problem
 
 
@@ -55,9 +55,9 @@ def create_app(settings: Settings | None = None, *, shop: Shop | None = None) ->
         return problem(503, "not-ready", "not every module is ready", modules=modules)
 
     requests = HttpMetrics()
-    # Added innermost first: a request meets SecurityHeaders, CORS, BodyLimit, then RequestMetrics.
+    # Added innermost first: a request meets SecurityHeaders, CORS, RequestGuard, then RequestMetrics.
     app.add_middleware(RequestMetrics, metrics=requests)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -1,11 +1,12 @@
-"""ASGI middleware at the HTTP edge: request bodies bounded and well-formed before any route parses them, and the
-security headers every response carries."""
+"""ASGI middleware at the HTTP edge: URLs and request bodies bounded and well-formed before any route parses them,
+and the security headers every response carries."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterable, Iterator
+from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,8 +19,9 @@ _SUSPECT_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)")
 """A JSON escape of a UTF-16 surrogate or of NUL: only then is the body parsed here to look closer."""
 
 
-class BodyLimit:
-    """Refuses a request body larger than `max_bytes` with 413, by its `Content-Length` before reading it and by
+class RequestGuard:
+    """Refuses a URL whose percent-encoded path or query is not UTF-8 (a lone surrogate `%ED%A0%80`, say) with
+    400; refuses a request body larger than `max_bytes` with 413, by its `Content-Length` before reading it and by
     counting what arrives for a body sent in chunks; refuses a body that is not valid UTF-8, or whose JSON holds
     a lone surrogate (`"\\ud800"`) or NUL (`"\\u0000"`), with 400. All as problem+json, before a route parses anything.
 
@@ -32,6 +34,10 @@ class BodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if not _utf8_url(scope.get("raw_path") or b"", scope.get("query_string", b"")):
+            detail = "the URL's percent-encoded path or query is not valid UTF-8"
+            await problem(400, "invalid-unicode", detail)(scope, receive, send)
             return
         length, chunked = _body_headers(scope["headers"])
         if length is None and not chunked:  # no body: a GET, a POST without one
@@ -69,6 +75,16 @@ class BodyLimit:
             max_bytes=self.max_bytes,
         )
         await response(scope, receive, send)
+
+
+def _utf8_url(path: bytes, query: bytes) -> bool:
+    for part in (path, query.replace(b"+", b" ")):
+        if b"%" in part:
+            try:
+                unquote_to_bytes(part).decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+    return True
 
 
 def _body_headers(headers: Iterable[tuple[bytes, bytes]]) -> tuple[int | None, bool]:
