@@ -80,9 +80,9 @@ def test_an_order_above_the_largest_total_is_refused() -> None:
     assert refused.value.details["limit"] == MAX_ORDER_TOTAL
 
 
-def test_a_line_priced_above_the_largest_price_is_invalid() -> None:
+def test_a_new_order_with_a_line_priced_above_the_largest_price_is_invalid() -> None:
     with pytest.raises(InvalidValue) as refused:
-        OrderLine("GOLD", "Gold", 1, MAX_PRICE_AMOUNT + 1, "EUR")
+        Order.place(ID, "u-1", "cart-1", (OrderLine("GOLD", "Gold", 1, MAX_PRICE_AMOUNT + 1, "EUR"),))
     assert refused.value.field == "price_amount"
 
 

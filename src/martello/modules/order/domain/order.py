@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from martello.kernel.aggregate import Aggregate, applies
-from martello.kernel.limits import MAX_ORDER_TOTAL
+from martello.kernel.errors import InvalidValue
+from martello.kernel.limits import MAX_ORDER_TOTAL, MAX_PRICE_AMOUNT
 from martello.modules.order.domain.errors import (
     DuplicateLine,
     EmptyOrder,
@@ -80,6 +81,8 @@ class Order(Aggregate):
         for line in lines:
             if line.sku in seen:
                 raise DuplicateLine(line.sku)
+            if line.price_amount > MAX_PRICE_AMOUNT:  # checked here, not in OrderLine: past orders still load
+                raise InvalidValue("price_amount", f"the price of {line.sku} is above {MAX_PRICE_AMOUNT}")
             seen.add(line.sku)
         total = sum(line.amount for line in lines)
         if total > MAX_ORDER_TOTAL:

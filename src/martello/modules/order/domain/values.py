@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from martello.kernel.errors import InvalidValue
-from martello.kernel.limits import MAX_PRICE_AMOUNT
 
 CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
 
@@ -27,8 +26,8 @@ class OrderLine:
             raise InvalidValue("sku", "a line needs a SKU")
         if self.quantity <= 0:
             raise InvalidValue("quantity", f"the quantity of {self.sku} must be positive")
-        if not 0 < self.price_amount <= MAX_PRICE_AMOUNT:
-            raise InvalidValue("price_amount", f"the price of {self.sku} must be from 1 to {MAX_PRICE_AMOUNT}")
+        if self.price_amount <= 0:
+            raise InvalidValue("price_amount", f"the price of {self.sku} must be positive")
         if not CURRENCY_PATTERN.fullmatch(self.currency):
             raise InvalidValue("currency", "a currency is an ISO 4217 code such as EUR")
 
