@@ -185,6 +185,8 @@ async def test_the_body_limit_is_a_setting(shop: Any) -> None:
         assert problem_of(response)["max_bytes"] == 100
         response = await client.post(f"{API}/catalogs", json={"name": "Small"}, headers=client.admin)
         assert response.status_code == 201
+        metrics = (await client.get("/metrics")).text
+        assert 'http_requests_total{method="POST",route="unmatched",status="413"} 1' in metrics
 
 
 async def test_texts_have_maximum_lengths_and_names_refuse_control_and_bidi_characters(client: ShopClient) -> None:

@@ -55,9 +55,10 @@ def create_app(settings: Settings | None = None, *, shop: Shop | None = None) ->
         return problem(503, "not-ready", "not every module is ready", modules=modules)
 
     requests = HttpMetrics()
-    # Added innermost first: a request meets SecurityHeaders, CORS, RequestGuard, then RequestMetrics.
-    app.add_middleware(RequestMetrics, metrics=requests)
+    # Added innermost first: a request meets SecurityHeaders, CORS, RequestMetrics (which counts what the guard
+    # refuses too), then RequestGuard.
     app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestMetrics, metrics=requests)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
