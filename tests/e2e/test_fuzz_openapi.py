@@ -1,6 +1,6 @@
 """The HTTP API fuzzed from its own OpenAPI schema: schemathesis generates requests for every operation, valid
-ones and ones that break the schema, anonymous and with an administrator's and a customer's token; the shop
-answers none of them with a server error.
+ones and ones that break the schema, anonymous and with an administrator's and a customer's token, on SQLite
+and on PostgreSQL; the shop answers none of them with a server error.
 
 The app runs in-process (its ASGI app on an event loop in a background thread, as `martello run` would run it);
 hypothesis drives the generation with a fixed seed and a bounded number of examples, so the suite stays fast
@@ -30,8 +30,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.modes import GenerationMode
 
+from martello.adapters.postgres import PostgresDatabase
 from martello.runtime.app import create_app
+from martello.runtime.config import ALL_MODULES, Settings
 from tests.conftest import ShopClient, shop_settings
+from tests.servers import require_postgres, unique_name
 
 EXAMPLES = int(os.environ.get("MTL_FUZZ_EXAMPLES", "6"))
 """Examples per operation, identity and generation mode (valid / schema-breaking)."""
@@ -41,8 +44,8 @@ class ShopInThread:
     """The shop's ASGI app with its lifespan running on an event loop of its own thread; requests are sent to it
     from the (synchronous) hypothesis test through `request`."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self._data_dir = data_dir
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
         self._loop = asyncio.new_event_loop()
         self._ready: Future[ShopClient] = Future()
         self._stop: asyncio.Event | None = None
@@ -64,7 +67,7 @@ class ShopInThread:
         self._stop = asyncio.Event()
         self._done: Future[None] = Future()
         try:
-            app = create_app(shop_settings(self._data_dir))
+            app = create_app(self._settings)
             async with app.router.lifespan_context(app):
                 transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
                 async with ShopClient(transport=transport, base_url="http://shop.test") as client:
@@ -89,11 +92,30 @@ class Tally:
     server_errors: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ShopInThread, ShopClient]]:
-    runner = ShopInThread(tmp_path_factory.mktemp("fuzz") / "var")
-    with runner as client:
-        yield runner, client
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fuzzed(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[ShopInThread, ShopClient]]:
+    """The shop on SQLite files (as `martello run` by default), and with every module on PostgreSQL."""
+    if request.param == "sqlite":
+        settings = shop_settings(tmp_path / "var")
+    else:
+        store_url, namespace = require_postgres(), unique_name("fuzz") + "_"
+        settings = shop_settings(tmp_path / "var", store_url=store_url, store_schema_prefix=namespace)
+    runner = ShopInThread(settings)
+    try:
+        with runner as client:
+            yield runner, client
+    finally:
+        if settings.store_url:
+            asyncio.run(drop_schemas(settings.store_url, settings.store_schema_prefix))
+
+
+async def drop_schemas(store_url: str, namespace: str) -> None:
+    for module in ALL_MODULES:
+        database = PostgresDatabase(store_url, namespace + module, pool_size=1)
+        try:
+            await database.drop_schema()
+        finally:
+            database.close()
 
 
 def _as_httpx(kwargs: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
