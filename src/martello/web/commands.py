@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from martello.kernel.dispatch import CommandResult
@@ -65,13 +65,6 @@ async def request_context(  # async: no worker-thread hop (see martello.web.auth
 
 Context = Annotated[MessageContext, Depends(request_context)]
 """A route parameter carrying the request's message context (correlation id, acting user)."""
-
-MIN_POSITION = Query(
-    default=None,
-    ge=0,
-    le=MAX_COUNTER,
-    description="Wait (up to 5 s) until the read model has processed this global position: 0 to 2^53 - 1.",
-)
 
 
 async def wait_for_position(runners: Iterable[ProjectionRunner], position: int | None) -> None:
