@@ -9,6 +9,7 @@ import pytest
 
 from martello.kernel.errors import InvalidValue
 from martello.kernel.events import Event
+from martello.kernel.limits import MAX_CART_LINES, MAX_ORDER_TOTAL, MAX_PRICE_AMOUNT
 from martello.modules.cart.application.integration import published_events
 from martello.modules.cart.contracts import CartAbandoned as PublicCartAbandoned
 from martello.modules.cart.contracts import CartCheckedOut as PublicCartCheckedOut
@@ -16,11 +17,13 @@ from martello.modules.cart.contracts import CartOpened as PublicCartOpened
 from martello.modules.cart.domain.cart import Cart
 from martello.modules.cart.domain.errors import (
     CartEmpty,
+    CartFull,
     CartHasUnsellableItems,
     ItemNotInCart,
     MixedCurrencies,
     NoOpenCart,
     ProductNotSellable,
+    TotalTooLarge,
 )
 from martello.modules.cart.domain.events import (
     CartAbandoned,
@@ -196,3 +199,32 @@ def test_a_snapshot_restores_the_same_cart() -> None:
         True,
         [("HAT", 4), ("CAP", 1)],
     )
+
+
+def test_a_checkout_above_the_largest_order_total_is_refused_and_records_nothing() -> None:
+    gold, platinum = (Offer(sku, sku.title(), MAX_PRICE_AMOUNT, "EUR") for sku in ("GOLD", "PLATINUM"))
+    bars = (ItemAdded(cart_id="c-1", sku="GOLD", quantity=999), ItemAdded(cart_id="c-1", sku="PLATINUM", quantity=2))
+    cart = given(OPENED, *bars)
+    with pytest.raises(TotalTooLarge) as refused:
+        cart.check_out({"GOLD": gold, "PLATINUM": platinum}, TODAY)
+    assert refused.value.code == "total-too-large"
+    then(cart)
+
+
+def test_a_checkout_of_exactly_the_largest_total_is_bought() -> None:
+    offer = Offer("GOLD", "Gold bar", MAX_ORDER_TOTAL // 1000, "EUR")
+    cart = given(
+        OPENED, ItemAdded(cart_id="c-1", sku="GOLD", quantity=999), ItemAdded(cart_id="c-1", sku="G2", quantity=1)
+    )
+    cart.check_out({"GOLD": offer, "G2": Offer("G2", "Bar", MAX_ORDER_TOTAL // 1000, "EUR")}, TODAY)
+    checked_out = cart.pending_events[0]
+    assert isinstance(checked_out, CartCheckedOut) and checked_out.total_amount == MAX_ORDER_TOTAL
+
+
+def test_a_cart_holds_at_most_the_largest_number_of_lines() -> None:
+    lines = [ItemAdded(cart_id="c-1", sku=f"SKU-{n}", quantity=1) for n in range(MAX_CART_LINES)]
+    cart = given(OPENED, *lines)
+    with pytest.raises(CartFull):
+        add(cart, HAT)
+    then(cart)
+    add(cart, Offer("SKU-0", "Again", 100, "EUR"))  # more of a product already there is fine

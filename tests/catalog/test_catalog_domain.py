@@ -68,6 +68,37 @@ def test_a_catalog_needs_a_name() -> None:
     assert error.value.field == "name"
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Sum\u202emer", "bidirectional"),
+        ("Sum\u2066mer", "bidirectional"),
+        ("Sum\x00mer", "control"),
+        ("Sum\nmer", "control"),
+        ("S" * 201, "longer than 200"),
+    ],
+)
+def test_a_name_is_one_line_of_at_most_200_characters_without_bidi_controls(text: str, message: str) -> None:
+    with pytest.raises(InvalidValue) as error:
+        Catalog.create(ID, text)
+    assert error.value.field == "name" and message in error.value.message
+
+
+def test_a_description_may_span_lines_but_is_bounded() -> None:
+    assert Catalog.create(ID, "Summer", "Hats\nand caps").pending_events[0].description == "Hats\nand caps"
+    with pytest.raises(InvalidValue) as error:
+        Catalog.create(ID, "Summer", "x" * 10_001)
+    assert error.value.field == "description"
+
+
+@pytest.mark.parametrize("amount", [0, -1, 10**9 + 1, 9223372036854775808])
+def test_a_price_is_from_one_minor_unit_to_a_billion(amount: int) -> None:
+    with pytest.raises(InvalidValue) as error:
+        Price(amount, "EUR")
+    assert error.value.field == "price"
+    assert Price(10**9, "EUR").amount == 10**9
+
+
 def test_the_lifecycle_walks_from_initialized_to_archived() -> None:
     catalog = given(CREATED, HAT)
     catalog.submit_for_approval()

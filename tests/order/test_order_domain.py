@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from martello.kernel.errors import DomainError, InvalidValue
 from martello.kernel.events import Event
+from martello.kernel.limits import MAX_ORDER_TOTAL, MAX_PRICE_AMOUNT
 from martello.modules.order.domain.errors import (
     DuplicateLine,
     EmptyOrder,
@@ -20,6 +21,7 @@ from martello.modules.order.domain.errors import (
     OrderNotCancellable,
     OrderNotConfirmed,
     OrderNotPaid,
+    TotalTooLarge,
 )
 from martello.modules.order.domain.events import (
     OrderCancellationRequested,
@@ -66,6 +68,22 @@ def test_placing_an_order_records_its_lines_and_total() -> None:
     assert order.pending_events == [PLACED]
     assert order.status == Status.PLACED
     assert order.total_amount == 4498
+
+
+def test_an_order_above_the_largest_total_is_refused() -> None:
+    dear = (
+        OrderLine("GOLD", "Gold", 999, MAX_PRICE_AMOUNT, "EUR"),
+        OrderLine("PT", "Platinum", 2, MAX_PRICE_AMOUNT, "EUR"),
+    )
+    with pytest.raises(TotalTooLarge) as refused:
+        Order.place(ID, "u-1", "cart-1", dear)
+    assert refused.value.details["limit"] == MAX_ORDER_TOTAL
+
+
+def test_a_new_order_with_a_line_priced_above_the_largest_price_is_invalid() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        Order.place(ID, "u-1", "cart-1", (OrderLine("GOLD", "Gold", 1, MAX_PRICE_AMOUNT + 1, "EUR"),))
+    assert refused.value.field == "price_amount"
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse, Response
 
 from martello import __version__
 from martello.kernel.sessions import TokenRevocations
@@ -17,6 +19,8 @@ from martello.runtime.metrics import HttpMetrics, RequestMetrics, exposition
 from martello.runtime.shop import Shop
 from martello.runtime.starting import StartGate
 from martello.web.auth import TokenService
+from martello.web.commands import CORRELATION_HEADER
+from martello.web.middleware import RequestGuard, SecurityHeaders
 from martello.web.problems import install_problem_handlers, problem
 
 
@@ -87,11 +91,29 @@ def create_app(
         return problem(503, "not-ready", detail, modules=modules)
 
     requests = HttpMetrics()
+    # Added innermost first: a request meets SecurityHeaders, CORS, RequestMetrics (which counts what the guard
+    # refuses too), RequestGuard, then StartGate.
     app.add_middleware(StartGate, shop=shop)
+    app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetrics, metrics=requests)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", CORRELATION_HEADER],
+            expose_headers=[CORRELATION_HEADER],
+        )
+    app.add_middleware(SecurityHeaders)
+    metrics_token = settings.metrics_token
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics (text exposition format)")
-    async def metrics() -> PlainTextResponse:
+    async def metrics(request: Request) -> Response:
+        if metrics_token is not None:
+            expected = f"Bearer {metrics_token}".encode()
+            given = request.headers.get("Authorization", "").encode("latin-1")
+            if not hmac.compare_digest(given, expected):
+                return problem(401, "unauthorized", "/metrics needs 'Authorization: Bearer <MTL_METRICS_TOKEN>'")
         return PlainTextResponse(await exposition(shop, requests), media_type="text/plain; version=0.0.4")
 
     app.include_router(ops_api.build_router())

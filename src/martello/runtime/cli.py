@@ -131,6 +131,7 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         port=settings.http_port,
         log_config=None,
         access_log=False,
+        server_header=False,  # no server name and version for a scanner to match against known flaws
         timeout_graceful_shutdown=10,
     )
     server = ShopServer(config)

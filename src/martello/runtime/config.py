@@ -39,6 +39,12 @@ class Settings:
     """`nats://...`: integration events over NATS JetStream. Default: the in-process bus."""
     bus_stream: str = "MARTELLO"
     """The JetStream stream carrying the shop's integration events (subjects `mtl.<stream>.<type>`)."""
+    max_body_bytes: int = 1024 * 1024
+    """A request body larger than this is refused (413) before it is parsed."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins a browser may call the API from (CORS); none by default: CORS off."""
+    metrics_token: str | None = None
+    """When set, /metrics requires `Authorization: Bearer <metrics_token>`."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Every other MTL_* variable, lower-cased without the prefix, for modules to read."""
 
@@ -59,8 +65,14 @@ class Settings:
                 values[name] = value
             elif name == "auth_previous_secrets":
                 values[name] = tuple(part.strip() for part in value.split(",") if part.strip())
-            elif name in ("http_port", "snapshot_every", "token_ttl_seconds"):
+            elif name in ("http_port", "snapshot_every", "token_ttl_seconds", "max_body_bytes"):
                 values[name] = _int(key, value)
+                if name == "max_body_bytes" and values[name] < 1:
+                    raise ConfigError(f"{key} must be at least 1, got {value}")
+            elif name == "cors_origins":
+                values[name] = tuple(origin.strip() for origin in value.split(",") if origin.strip())
+            elif name == "metrics_token":
+                values[name] = value or None
             elif name == "modules":
                 values["modules"] = parse_modules(value)
             elif name in ("sqlite_synchronous", "log_level", "log_format"):
@@ -82,10 +94,16 @@ def auth_secret(settings: Settings) -> str:
         return settings.auth_secret
     path = settings.data_dir / "auth-secret"
     if not path.exists():
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+        private_directory(settings.data_dir)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(32))
     return path.read_text().strip()
+
+
+def private_directory(path: Path) -> None:
+    """Create the data directory readable by its owner only (0700); an existing one is left as it is."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _int(key: str, value: str) -> int:

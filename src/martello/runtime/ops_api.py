@@ -13,6 +13,7 @@ from martello.runtime import dead_letters, operations
 from martello.runtime.shop import Shop
 from martello.web.auth import Admin
 from martello.web.history import HistoryOut, history
+from martello.web.params import Id
 from martello.web.problems import problem
 
 
@@ -32,7 +33,7 @@ def build_router() -> APIRouter:
         summary="Rebuild a projection and swap it in atomically",
         responses={409: {"description": "The log holds an event the projection cannot apply"}},
     )
-    async def rebuild_projection(name: str, request: Request, _: Admin) -> object:
+    async def rebuild_projection(name: Id, request: Request, _: Admin) -> object:
         try:
             position = await operations.rebuild(shop_of(request), name)
         except RebuildStalled as stalled:
@@ -44,7 +45,7 @@ def build_router() -> APIRouter:
         summary="Resume a stalled projection from the event it stopped at (after an upcaster or a fix)",
         responses={409: {"description": "It still cannot apply that event (or a later one)"}},
     )
-    async def retry_projection(name: str, request: Request, _: Admin) -> object:
+    async def retry_projection(name: Id, request: Request, _: Admin) -> object:
         runner, stall = await operations.retry(shop_of(request), name)
         if stall is not None:
             detail = f"{name} still cannot apply the event at position {stall.position}: {stall.error}"
@@ -61,7 +62,7 @@ def build_router() -> APIRouter:
         summary="Deliver a parked message again; on success it leaves the dead letters",
         responses={409: {"description": "It failed again (it stays parked, with the new error)"}},
     )
-    async def retry_dead_letter(letter_id: str, request: Request, _: Admin) -> object:
+    async def retry_dead_letter(letter_id: Id, request: Request, _: Admin) -> object:
         try:
             module, letter = await dead_letters.redeliver(shop_of(request), letter_id)
         except NotFound:
@@ -71,7 +72,7 @@ def build_router() -> APIRouter:
         return {"id": letter.id, "module": module, "consumer": letter.consumer, "outcome": "delivered"}
 
     @router.get("/streams/{stream_id}", response_model=HistoryOut, summary="Any stream's events with their envelopes")
-    async def stream(stream_id: str, request: Request, _: Admin) -> HistoryOut:
+    async def stream(stream_id: Id, request: Request, _: Admin) -> HistoryOut:
         _, envelopes = await operations.stream_history(shop_of(request), stream_id)
         return history(stream_id, envelopes)
 

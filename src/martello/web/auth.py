@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from fastapi import Depends, Request
 
 from martello.kernel.clock import Clock, SystemClock
 from martello.kernel.errors import Forbidden, Unauthorized
+from martello.kernel.limits import MAX_TOKEN_LENGTH
 from martello.kernel.sessions import TokenRevocations
 
 ADMIN = "admin"
@@ -158,11 +160,19 @@ async def _check_revocation(request: Request, principal: Principal) -> None:
 # those thread hops were a quarter of a command request's cost.
 
 
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9._~+/=-]+")
+"""What a bearer token may be made of (RFC 6750 b64token)."""
+
+
 async def optional_principal(request: Request) -> Principal | None:
     header = request.headers.get("Authorization")
     if not header:
         return None
+    if len(header) > MAX_TOKEN_LENGTH or not header.isascii():
+        raise Unauthorized("the Authorization header is malformed")
     scheme, _, token = header.partition(" ")
+    if token and not TOKEN_CHARACTERS.fullmatch(token.strip()):
+        raise Unauthorized("the bearer token is malformed")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("use 'Authorization: Bearer <token>'")
     principal = _tokens(request).verify(token.strip())

@@ -6,11 +6,13 @@ import asyncio
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
-from pydantic import BaseModel, ConfigDict
+from fastapi import Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from martello.kernel.dispatch import CommandResult
 from martello.kernel.envelope import MessageContext, current_correlation
+from martello.kernel.errors import InvalidValue
+from martello.kernel.limits import MAX_COUNTER
 from martello.kernel.projection import ProjectionRunner
 from martello.web.auth import Principal, optional_principal
 from martello.web.problems import ReadModelBehind
@@ -28,7 +30,9 @@ class Strict(BaseModel):
 class Expecting(Strict):
     """A command body that may say which stream version the caller last saw (409 if stale)."""
 
-    expected_version: int | None = None
+    expected_version: int | None = Field(
+        default=None, ge=0, le=MAX_COUNTER, description="The stream version last seen: 0 to 2^53 - 1"
+    )
 
 
 class CommandAccepted(BaseModel):
@@ -62,15 +66,18 @@ async def request_context(  # async: no worker-thread hop (see martello.web.auth
 Context = Annotated[MessageContext, Depends(request_context)]
 """A route parameter carrying the request's message context (correlation id, acting user)."""
 
-MIN_POSITION = Query(
-    default=None, ge=0, description="Wait (up to 5 s) until the read model has processed this global position."
-)
-
 
 async def wait_for_position(runners: Iterable[ProjectionRunner], position: int | None) -> None:
-    """Read your own writes: hold a query until every given projection has reached `position`."""
+    """Read your own writes: hold a query until every given projection has reached `position` (503 if that takes
+    longer than READ_WAIT_SECONDS); a position past the end of the log is an invalid `min_position` (422)."""
     if not position:
         return
+    runners = list(runners)
+    if any(runner.position < position for runner in runners):
+        stores = {id(runner.store): runner.store for runner in runners}.values()
+        head = max(await asyncio.gather(*(store.head() for store in stores)))
+        if position > head:  # never written: waiting could not help
+            raise InvalidValue("min_position", f"position {position} has not been written; the log ends at {head}")
     reached = await asyncio.gather(*(runner.wait_for(position, READ_WAIT_SECONDS) for runner in runners))
     if not all(reached):
         raise ReadModelBehind(

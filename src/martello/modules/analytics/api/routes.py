@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from martello.kernel.limits import MAX_SKU_LENGTH
 from martello.modules.analytics.api.schemas import (
     CartOutcomesOut,
     DailyRevenueOut,
@@ -38,8 +39,8 @@ def build_router(module: Any) -> APIRouter:
     async def revenue_by_day(
         context: Context,
         _: Admin,
-        since: Annotated[str | None, Query(pattern=DAY, description="First UTC day, YYYY-MM-DD")] = None,
-        until: Annotated[str | None, Query(pattern=DAY, description="Last UTC day, YYYY-MM-DD")] = None,
+        since: Annotated[str | None, Query(pattern=DAY, max_length=10, description="First UTC day, YYYY-MM-DD")] = None,
+        until: Annotated[str | None, Query(pattern=DAY, max_length=10, description="Last UTC day, YYYY-MM-DD")] = None,
     ) -> Any:
         return await queries.dispatch(RevenueByDay(since, until), context)
 
@@ -52,7 +53,9 @@ def build_router(module: Any) -> APIRouter:
         return await queries.dispatch(OrderFunnel(), context)
 
     @router.get("/stock", response_model=list[StockMovementOut], summary="Stock movements per SKU")
-    async def stock(context: Context, _: Admin, sku: str | None = None) -> Any:
+    async def stock(
+        context: Context, _: Admin, sku: Annotated[str | None, Query(max_length=MAX_SKU_LENGTH)] = None
+    ) -> Any:
         return await queries.dispatch(StockMovements(sku), context)
 
     return router

@@ -4,10 +4,9 @@ administrator may read another user's history; for other customers it does not e
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body
 
 from martello.kernel.envelope import MessageContext
 from martello.modules.cart.api.schemas import AddItemIn, CartOut, ChangeQuantityIn, ProductOnSaleOut
@@ -15,12 +14,11 @@ from martello.modules.cart.application import commands as c
 from martello.modules.cart.application.queries import GetCart, GetCartHistory, GetOpenCart, ListProductsOnSale
 from martello.modules.cart.domain.cart import Cart
 from martello.web.auth import User
-from martello.web.commands import MIN_POSITION, CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.commands import CommandAccepted, Context, Expecting, wait_for_position
 from martello.web.history import HistoryOut, history
+from martello.web.params import AsOf, AsOfVersion, Id, Limit, MinPosition, Offset, SkuPath
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
-AsOfVersion = Annotated[int | None, Query(ge=1, description="As of this version of my cart stream")]
-AsOf = Annotated[datetime | None, Query(description="As of this ISO-8601 instant")]
 
 
 def build_router(module: Any) -> APIRouter:
@@ -34,7 +32,7 @@ def build_router(module: Any) -> APIRouter:
     async def caught_up(position: int | None) -> None:
         await wait_for_position(module.projections.values(), position)
 
-    async def history_of(user_id: str, context: MessageContext) -> HistoryOut:
+    async def history_of(user_id: Id, context: MessageContext) -> HistoryOut:
         return history(Cart.stream_id_for(user_id), await queries.dispatch(GetCartHistory(user_id), context))
 
     @router.get("/cart", response_model=CartOut, summary="My open cart (now or as of the past), priced now")
@@ -43,19 +41,19 @@ def build_router(module: Any) -> APIRouter:
         user: User,
         as_of_version: AsOfVersion = None,
         as_of: AsOf = None,
-        min_position: int | None = MIN_POSITION,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(GetOpenCart(user.user_id, as_of_version, as_of), context)
 
     @router.get("/carts/{cart_id}", response_model=CartOut, summary="One of my carts, open or closed, now or then")
     async def one_cart(
-        cart_id: str,
+        cart_id: Id,
         context: Context,
         user: User,
         as_of_version: AsOfVersion = None,
         as_of: AsOf = None,
-        min_position: int | None = MIN_POSITION,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(GetCart(user.user_id, cart_id, as_of_version, as_of), context)
@@ -69,7 +67,7 @@ def build_router(module: Any) -> APIRouter:
         response_model=HistoryOut,
         summary="A user's cart events (the user or an administrator)",
     )
-    async def user_history(user_id: str, context: Context, user: User) -> HistoryOut:
+    async def user_history(user_id: Id, context: Context, user: User) -> HistoryOut:
         return await history_of(user_id, context)
 
     @router.post("/cart/items", status_code=201, response_model=CommandAccepted, summary="Add a product to my cart")
@@ -77,12 +75,12 @@ def build_router(module: Any) -> APIRouter:
         return await accepted(c.AddItem(user.user_id, body.expected_version, body.sku, body.quantity), context)
 
     @router.post("/cart/items/{sku}/quantity", response_model=CommandAccepted, summary="Change a line's quantity")
-    async def change_quantity(sku: str, body: ChangeQuantityIn, context: Context, user: User) -> CommandAccepted:
+    async def change_quantity(sku: SkuPath, body: ChangeQuantityIn, context: Context, user: User) -> CommandAccepted:
         command = c.ChangeItemQuantity(user.user_id, body.expected_version, sku, body.quantity)
         return await accepted(command, context)
 
     @router.post("/cart/items/{sku}/remove", response_model=CommandAccepted, summary="Remove a line")
-    async def remove_item(sku: str, body: OptionalBody, context: Context, user: User) -> CommandAccepted:
+    async def remove_item(sku: SkuPath, body: OptionalBody, context: Context, user: User) -> CommandAccepted:
         return await accepted(c.RemoveItem(user.user_id, body.expected_version, sku), context)
 
     @router.post("/cart/checkout", response_model=CommandAccepted, summary="Buy what my cart holds, at today's prices")
@@ -96,8 +94,8 @@ def build_router(module: Any) -> APIRouter:
     @router.get("/products", response_model=list[ProductOnSaleOut], summary="What can be added to a cart today")
     async def products_on_sale(
         context: Context,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Limit = 100,
+        offset: Offset = 0,
     ) -> Any:
         return await queries.dispatch(ListProductsOnSale(limit, offset), context)
 

@@ -20,13 +20,16 @@ from typing import Any, Self
 
 from martello.kernel.aggregate import Aggregate, applies
 from martello.kernel.errors import InvalidValue
+from martello.kernel.limits import MAX_CART_LINES, MAX_ORDER_TOTAL
 from martello.modules.cart.domain.errors import (
     CartEmpty,
+    CartFull,
     CartHasUnsellableItems,
     ItemNotInCart,
     MixedCurrencies,
     NoOpenCart,
     ProductNotSellable,
+    TotalTooLarge,
 )
 from martello.modules.cart.domain.events import (
     CartAbandoned,
@@ -72,6 +75,8 @@ class Cart(Aggregate):
         current = self.lines.get(sku.value) if self.is_open else None
         if current is not None and current + quantity.value > MAX_QUANTITY:
             raise InvalidValue("quantity", f"a cart holds at most {MAX_QUANTITY} of one product")
+        if current is None and self.is_open and len(self.lines) >= MAX_CART_LINES:
+            raise CartFull(self._open_cart_id(), MAX_CART_LINES)
         if not self.is_open:
             self.record(CartOpened(cart_id=new_cart_id, user_id=self.user_id))
         cart_id = self._open_cart_id()
@@ -89,7 +94,8 @@ class Cart(Aggregate):
         self.record(ItemRemoved(cart_id=self._cart_id_holding(sku), sku=sku.value))
 
     def check_out(self, offers: Mapping[str, Offer | None], today: date) -> None:
-        """Close the cart and buy its lines at the current prices (`offers`: the price list for its SKUs)."""
+        """Close the cart and buy its lines at the current prices (`offers`: the price list for its SKUs).
+        One checkout costs at most MAX_ORDER_TOTAL (see martello.kernel.limits)."""
         if not self.is_open or not self.lines:
             raise CartEmpty(self.user_id)
         cart_id = self._open_cart_id()
@@ -111,6 +117,8 @@ class Cart(Aggregate):
             for offer, quantity in priced
         )
         total = sum(offer.price_amount * quantity for offer, quantity in priced)
+        if total > MAX_ORDER_TOTAL:
+            raise TotalTooLarge(cart_id, total, MAX_ORDER_TOTAL)
         self.record(
             CartCheckedOut(
                 cart_id=cart_id, user_id=self.user_id, lines=lines, total_amount=total, currency=currencies[0]

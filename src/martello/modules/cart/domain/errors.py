@@ -30,6 +30,27 @@ class MixedCurrencies(DomainError):
         super().__init__(f"one checkout is paid in one currency, not {listed}", cart_id=cart_id, currencies=currencies)
 
 
+class CartFull(DomainError):
+    code = "cart-full"
+
+    def __init__(self, cart_id: str, limit: int) -> None:
+        super().__init__(f"a cart holds at most {limit} different products", cart_id=cart_id, limit=limit)
+
+
+class TotalTooLarge(DomainError):
+    """A checkout whose total would exceed what one order may cost (see martello.kernel.limits)."""
+
+    code = "total-too-large"
+
+    def __init__(self, cart_id: str, total: int, limit: int) -> None:
+        super().__init__(
+            f"the cart's total of {total} minor units exceeds the largest order total of {limit}; "
+            "split the purchase into several checkouts",
+            cart_id=cart_id,
+            limit=limit,
+        )
+
+
 class CartEmpty(DomainError):
     code = "cart-empty"
 

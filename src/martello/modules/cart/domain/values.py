@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from martello.kernel.errors import InvalidValue
+from martello.kernel.limits import MAX_LINE_QUANTITY
 
 SKU_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-MAX_QUANTITY = 999
+MAX_QUANTITY = MAX_LINE_QUANTITY
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body
 
 from martello.kernel.envelope import MessageContext
 from martello.modules.catalog.api.schemas import (
@@ -25,8 +24,9 @@ from martello.modules.catalog.application.queries import (
 )
 from martello.modules.catalog.domain.catalog import Catalog
 from martello.web.auth import Admin
-from martello.web.commands import MIN_POSITION, CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.commands import CommandAccepted, Context, Expecting, wait_for_position
 from martello.web.history import HistoryOut, history
+from martello.web.params import AsOf, AsOfVersion, Filter, Id, Limit, MinPosition, Offset, SkuPath
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 
@@ -59,27 +59,27 @@ def build_router(module: Any) -> APIRouter:
     @router.get("/catalogs", response_model=list[CatalogOut], summary="List catalogs")
     async def list_catalogs(
         context: Context,
-        status: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        min_position: int | None = MIN_POSITION,
+        status: Filter = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(ListCatalogs(status, limit, offset), context)
 
     @router.get("/catalogs/{catalog_id}", response_model=CatalogOut, summary="One catalog, now or as of the past")
     async def get_catalog(
-        catalog_id: str,
+        catalog_id: Id,
         context: Context,
-        as_of_version: Annotated[int | None, Query(ge=1, description="The catalog as of this version")] = None,
-        as_of: Annotated[datetime | None, Query(description="The catalog as of this ISO-8601 instant")] = None,
-        min_position: int | None = MIN_POSITION,
+        as_of_version: AsOfVersion = None,
+        as_of: AsOf = None,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(GetCatalog(catalog_id, as_of_version, as_of), context)
 
     @router.get("/catalogs/{catalog_id}/history", response_model=HistoryOut, summary="The catalog's events")
-    async def catalog_history(catalog_id: str, context: Context, _: Admin) -> HistoryOut:
+    async def catalog_history(catalog_id: Id, context: Context, _: Admin) -> HistoryOut:
         envelopes = await queries.dispatch(GetCatalogHistory(catalog_id), context)
         return history(Catalog.stream_id_for(catalog_id), envelopes)
 
@@ -87,13 +87,13 @@ def build_router(module: Any) -> APIRouter:
         _transition_route(router, action, command_type, accepted)
 
     @router.post("/catalogs/{catalog_id}/reject", response_model=CommandAccepted, summary="Reject a catalog")
-    async def reject_catalog(catalog_id: str, body: RejectCatalogIn, context: Context, _: Admin) -> CommandAccepted:
+    async def reject_catalog(catalog_id: Id, body: RejectCatalogIn, context: Context, _: Admin) -> CommandAccepted:
         return await accepted(c.RejectCatalog(catalog_id, body.expected_version, body.reason), context)
 
     @router.post(
         "/catalogs/{catalog_id}/products", status_code=201, response_model=CommandAccepted, summary="Add a product"
     )
-    async def add_product(catalog_id: str, body: AddProductIn, context: Context, _: Admin) -> CommandAccepted:
+    async def add_product(catalog_id: Id, body: AddProductIn, context: Context, _: Admin) -> CommandAccepted:
         command = c.AddProduct(
             catalog_id,
             body.expected_version,
@@ -111,7 +111,7 @@ def build_router(module: Any) -> APIRouter:
         "/catalogs/{catalog_id}/products/{sku}/reprice", response_model=CommandAccepted, summary="Reprice a product"
     )
     async def reprice_product(
-        catalog_id: str, sku: str, body: RepriceProductIn, context: Context, _: Admin
+        catalog_id: Id, sku: SkuPath, body: RepriceProductIn, context: Context, _: Admin
     ) -> CommandAccepted:
         command = c.RepriceProduct(catalog_id, body.expected_version, sku, body.price.amount, body.price.currency)
         return await accepted(command, context)
@@ -120,16 +120,16 @@ def build_router(module: Any) -> APIRouter:
         "/catalogs/{catalog_id}/products/{sku}/remove", response_model=CommandAccepted, summary="Remove a product"
     )
     async def remove_product(
-        catalog_id: str, sku: str, body: OptionalBody, context: Context, _: Admin
+        catalog_id: Id, sku: SkuPath, body: OptionalBody, context: Context, _: Admin
     ) -> CommandAccepted:
         return await accepted(c.RemoveProduct(catalog_id, body.expected_version, sku), context)
 
     @router.get("/products", response_model=list[ProductOut], summary="Products of active catalogs: what can be sold")
     async def active_products(
         context: Context,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        min_position: int | None = MIN_POSITION,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(ListActiveProducts(limit, offset), context)
@@ -138,7 +138,7 @@ def build_router(module: Any) -> APIRouter:
 
 
 def _transition_route(router: APIRouter, action: str, command_type: type[c.CatalogCommand], accepted: Any) -> None:
-    async def transition(catalog_id: str, body: OptionalBody, context: Context, _: Admin) -> CommandAccepted:
+    async def transition(catalog_id: Id, body: OptionalBody, context: Context, _: Admin) -> CommandAccepted:
         result: CommandAccepted = await accepted(command_type(catalog_id, body.expected_version), context)
         return result
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any, Self
 
 from martello.kernel.aggregate import Aggregate, applies
+from martello.kernel.limits import MAX_REASON_LENGTH
 from martello.modules.catalog.domain.errors import (
     CatalogNotEditable,
     DuplicateSku,
@@ -31,7 +32,7 @@ from martello.modules.catalog.domain.events import (
     ProductRemoved,
     ProductRepriced,
 )
-from martello.modules.catalog.domain.values import Price, SalesWindow, Sku, name
+from martello.modules.catalog.domain.values import Price, SalesWindow, Sku, description, name
 
 
 class Status(StrEnum):
@@ -76,9 +77,11 @@ class Catalog(Aggregate):
     # -- behaviour -------------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, id: str, catalog_name: str, description: str = "") -> Catalog:
+    def create(cls, id: str, catalog_name: str, catalog_description: str = "") -> Catalog:
         catalog = cls(id)
-        catalog.record(CatalogCreated(catalog_id=id, name=name(catalog_name), description=description.strip()))
+        catalog.record(
+            CatalogCreated(catalog_id=id, name=name(catalog_name), description=description(catalog_description))
+        )
         return catalog
 
     def submit_for_approval(self) -> None:
@@ -93,7 +96,7 @@ class Catalog(Aggregate):
 
     def reject(self, reason: str) -> None:
         self._require(Status.WAITING_FOR_APPROVAL, action="be rejected")
-        self.record(CatalogRejected(catalog_id=self.id, reason=name(reason, "reason", 500)))
+        self.record(CatalogRejected(catalog_id=self.id, reason=name(reason, "reason", MAX_REASON_LENGTH)))
 
     def activate(self) -> None:
         self._require(Status.APPROVED, Status.PAUSED, action="be activated")
@@ -111,7 +114,9 @@ class Catalog(Aggregate):
         self._require(Status.DEPRECATED, action="be archived")
         self.record(CatalogArchived(catalog_id=self.id))
 
-    def add_product(self, sku: Sku, product_name: str, description: str, price: Price, window: SalesWindow) -> None:
+    def add_product(
+        self, sku: Sku, product_name: str, product_description: str, price: Price, window: SalesWindow
+    ) -> None:
         self._require_editable()
         if sku.value in self.products:
             raise DuplicateSku(self.id, sku.value)
@@ -121,7 +126,7 @@ class Catalog(Aggregate):
                 catalog_id=self.id,
                 sku=sku.value,
                 name=name(product_name),
-                description=description.strip(),
+                description=description(product_description),
                 price_amount=price.amount,
                 currency=price.currency,
                 release_date=release,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from martello.kernel.errors import InvalidValue
+from martello.kernel.limits import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_PRICE_AMOUNT, bounded_text
 
 SKU_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
@@ -38,22 +39,29 @@ class Money:
 
 @dataclass(frozen=True, slots=True)
 class Price(Money):
-    """What a product costs: always more than nothing."""
+    """What a product costs: more than nothing, at most MAX_PRICE_AMOUNT minor units (see martello.kernel.limits)."""
 
     def __post_init__(self) -> None:
         Money.__post_init__(self)
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
+            raise InvalidValue("price", "a price is a whole number of minor units")
         if self.amount <= 0:
             raise InvalidValue("price", "a price must be positive")
+        if self.amount > MAX_PRICE_AMOUNT:
+            raise InvalidValue("price", f"a price is at most {MAX_PRICE_AMOUNT} minor units")
 
 
-def name(value: str, field: str = "name", limit: int = 200) -> str:
-    """A trimmed, non-blank name of at most `limit` characters."""
+def name(value: str, field: str = "name", limit: int = MAX_NAME_LENGTH) -> str:
+    """A trimmed, non-blank name of at most `limit` characters, on one line, without bidi controls."""
     cleaned = value.strip()
     if not cleaned:
         raise InvalidValue(field, f"{field} must not be blank")
-    if len(cleaned) > limit:
-        raise InvalidValue(field, f"{field} is longer than {limit} characters")
-    return cleaned
+    return bounded_text(field, cleaned, limit)
+
+
+def description(value: str, field: str = "description") -> str:
+    """A trimmed free text of at most MAX_DESCRIPTION_LENGTH characters; it may span lines."""
+    return bounded_text(field, value.strip(), MAX_DESCRIPTION_LENGTH, multiline=True)
 
 
 @dataclass(frozen=True, slots=True)

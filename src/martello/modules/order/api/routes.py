@@ -4,18 +4,19 @@ cancelled."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 
+from martello.kernel.limits import MAX_ID_LENGTH
 from martello.modules.order.api.schemas import OrderOut
 from martello.modules.order.application.commands import CancelOrder, PayOrder, ShipOrder
 from martello.modules.order.application.queries import GetOrder, GetOrderHistory, ListOrders
 from martello.modules.order.domain.order import Order
 from martello.web.auth import Admin, User
-from martello.web.commands import MIN_POSITION, CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.commands import CommandAccepted, Context, Expecting, wait_for_position
 from martello.web.history import HistoryOut, history
+from martello.web.params import AsOf, AsOfVersion, Filter, Id, IdFilter, Limit, MinPosition, Offset
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 
@@ -32,24 +33,26 @@ def build_router(module: Any) -> APIRouter:
     async def list_orders(
         context: Context,
         _: User,
-        status: str | None = None,
-        cart_id: str | None = None,
-        user_id: Annotated[str | None, Query(description="Administrators only: one customer's orders")] = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        min_position: int | None = MIN_POSITION,
+        status: Filter = None,
+        cart_id: IdFilter = None,
+        user_id: Annotated[
+            str | None, Query(max_length=MAX_ID_LENGTH, description="Administrators only: one customer's orders")
+        ] = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(ListOrders(status, cart_id, user_id, limit, offset), context)
 
     @router.get("/orders/{order_id}", response_model=OrderOut, summary="One order, now or as of the past")
     async def get_order(
-        order_id: str,
+        order_id: Id,
         context: Context,
         _: User,
-        as_of_version: Annotated[int | None, Query(ge=1, description="The order as of this version")] = None,
-        as_of: Annotated[datetime | None, Query(description="The order as of this ISO-8601 instant")] = None,
-        min_position: int | None = MIN_POSITION,
+        as_of_version: AsOfVersion = None,
+        as_of: AsOf = None,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(GetOrder(order_id, as_of_version, as_of), context)
@@ -59,22 +62,22 @@ def build_router(module: Any) -> APIRouter:
         response_model=HistoryOut,
         summary="The order's events with their envelopes (the owner or an administrator)",
     )
-    async def order_history(order_id: str, context: Context, _: User) -> HistoryOut:
+    async def order_history(order_id: Id, context: Context, _: User) -> HistoryOut:
         envelopes = await queries.dispatch(GetOrderHistory(order_id), context)
         return history(Order.stream_id_for(order_id), envelopes)
 
     @router.post("/orders/{order_id}/pay", response_model=CommandAccepted, summary="Pay a confirmed order")
-    async def pay_order(order_id: str, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
+    async def pay_order(order_id: Id, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
         return CommandAccepted.of(await commands.dispatch(PayOrder(order_id, body.expected_version), context))
 
     @router.post("/orders/{order_id}/ship", response_model=CommandAccepted, summary="Ship a paid order (admin)")
-    async def ship_order(order_id: str, body: OptionalBody, context: Context, _: Admin) -> CommandAccepted:
+    async def ship_order(order_id: Id, body: OptionalBody, context: Context, _: Admin) -> CommandAccepted:
         return CommandAccepted.of(await commands.dispatch(ShipOrder(order_id, body.expected_version), context))
 
     @router.post(
         "/orders/{order_id}/cancel", response_model=CommandAccepted, summary="Cancel an order that has not shipped"
     )
-    async def cancel_order(order_id: str, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
+    async def cancel_order(order_id: Id, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
         return CommandAccepted.of(await commands.dispatch(CancelOrder(order_id, body.expected_version), context))
 
     return router

@@ -28,6 +28,15 @@ class MixedCurrencies(DomainError):
         super().__init__("all lines of an order must be priced in one currency", currencies=sorted(currencies))
 
 
+class TotalTooLarge(DomainError):
+    """An order may cost at most MAX_ORDER_TOTAL minor units (see martello.kernel.limits)."""
+
+    code = "total-too-large"
+
+    def __init__(self, total: int, limit: int) -> None:
+        super().__init__(f"an order total of {total} exceeds the largest order total of {limit}", limit=limit)
+
+
 class DuplicateLine(DomainError):
     code = "order-duplicate-line"
 

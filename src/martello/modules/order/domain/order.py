@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from martello.kernel.aggregate import Aggregate, applies
+from martello.kernel.errors import InvalidValue
+from martello.kernel.limits import MAX_ORDER_TOTAL, MAX_PRICE_AMOUNT
 from martello.modules.order.domain.errors import (
     DuplicateLine,
     EmptyOrder,
@@ -23,6 +25,7 @@ from martello.modules.order.domain.errors import (
     OrderNotCancellable,
     OrderNotConfirmed,
     OrderNotPaid,
+    TotalTooLarge,
 )
 from martello.modules.order.domain.events import (
     OrderCancellationRequested,
@@ -68,7 +71,7 @@ class Order(Aggregate):
 
     @classmethod
     def place(cls, id: str, user_id: str, cart_id: str, lines: Sequence[OrderLine]) -> Order:
-        """A new order for what a cart held; the total is the sum of its lines."""
+        """A new order for what a cart held; the total is the sum of its lines, at most MAX_ORDER_TOTAL."""
         if not lines:
             raise EmptyOrder()
         currencies = {line.currency for line in lines}
@@ -78,7 +81,12 @@ class Order(Aggregate):
         for line in lines:
             if line.sku in seen:
                 raise DuplicateLine(line.sku)
+            if line.price_amount > MAX_PRICE_AMOUNT:  # checked here, not in OrderLine: past orders still load
+                raise InvalidValue("price_amount", f"the price of {line.sku} is above {MAX_PRICE_AMOUNT}")
             seen.add(line.sku)
+        total = sum(line.amount for line in lines)
+        if total > MAX_ORDER_TOTAL:
+            raise TotalTooLarge(total, MAX_ORDER_TOTAL)
         order = cls(id)
         order.record(
             OrderPlaced(
@@ -86,7 +94,7 @@ class Order(Aggregate):
                 user_id=user_id,
                 cart_id=cart_id,
                 lines=tuple(line.to_data() for line in lines),
-                total_amount=sum(line.amount for line in lines),
+                total_amount=total,
                 currency=lines[0].currency,
             )
         )

@@ -5,9 +5,9 @@ admin. Sign-in and password changes are throttled per account and client address
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from martello.kernel.envelope import MessageContext
 from martello.kernel.errors import InvalidValue
@@ -31,11 +31,9 @@ from martello.modules.user.application.queries import GetUser, GetUserHistory, L
 from martello.modules.user.application.sign_in import Account, Authenticate
 from martello.modules.user.domain.user import User as UserAccount
 from martello.web.auth import Admin, TokenService, User
-from martello.web.commands import MIN_POSITION, CommandAccepted, Context, wait_for_position
+from martello.web.commands import CommandAccepted, Context, wait_for_position
 from martello.web.history import HistoryOut, history
-
-AsOfVersion = Annotated[int | None, Query(ge=1, description="The account as of this version of its stream")]
-AsOf = Annotated[datetime | None, Query(description="The account as of this ISO-8601 instant")]
+from martello.web.params import AsOf, AsOfVersion, Filter, Id, Limit, MinPosition, Offset
 
 
 def build_router(module: Any) -> APIRouter:
@@ -60,7 +58,7 @@ def build_router(module: Any) -> APIRouter:
     def client_address(request: Request) -> str | None:
         return request.client.host if request.client is not None else None
 
-    async def history_of(user_id: str, context: MessageContext) -> HistoryOut:
+    async def history_of(user_id: Id, context: MessageContext) -> HistoryOut:
         envelopes = await queries.dispatch(GetUserHistory(user_id), context)
         return history(UserAccount.stream_id_for(user_id), envelopes)
 
@@ -118,7 +116,7 @@ def build_router(module: Any) -> APIRouter:
         context: Context,
         as_of_version: AsOfVersion = None,
         as_of: AsOf = None,
-        min_position: int | None = MIN_POSITION,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(GetUser(principal.user_id, as_of_version, as_of), context)
@@ -136,10 +134,10 @@ def build_router(module: Any) -> APIRouter:
     async def list_users(
         context: Context,
         _: Admin,
-        role: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        min_position: int | None = MIN_POSITION,
+        role: Filter = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(ListUsers(role, limit, offset), context)
@@ -148,12 +146,12 @@ def build_router(module: Any) -> APIRouter:
         "/users/{user_id}", response_model=UserOut, summary="One user (yourself, or anyone for an admin), now or then"
     )
     async def get_user(
-        user_id: str,
+        user_id: Id,
         context: Context,
         _: User,
         as_of_version: AsOfVersion = None,
         as_of: AsOf = None,
-        min_position: int | None = MIN_POSITION,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(GetUser(user_id, as_of_version, as_of), context)
@@ -163,11 +161,11 @@ def build_router(module: Any) -> APIRouter:
         response_model=HistoryOut,
         summary="A user's account events (yourself, or anyone for an admin); the password hash is redacted",
     )
-    async def user_history(user_id: str, context: Context, _: User) -> HistoryOut:
+    async def user_history(user_id: Id, context: Context, _: User) -> HistoryOut:
         return await history_of(user_id, context)
 
     @router.post("/users/{user_id}/role", response_model=CommandAccepted, summary="Change a user's role (admin)")
-    async def change_role(user_id: str, body: RoleIn, context: Context, _: Admin) -> CommandAccepted:
+    async def change_role(user_id: Id, body: RoleIn, context: Context, _: Admin) -> CommandAccepted:
         return await accepted(ChangeRole(user_id, body.expected_version, body.role), context)
 
     return router

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from martello.kernel.errors import InvalidValue
+from martello.kernel.limits import MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH
+from martello.kernel.limits import MAX_PASSWORD_LENGTH as MAX_PASSWORD_LENGTH
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,31}")
 
@@ -17,8 +19,7 @@ EMAIL_PATTERN = re.compile(rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>(?:{_L
 quoted local parts, IP-literal domains and non-ASCII addresses are refused. Only a sent mail proves more."""
 
 MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 256
-DISPLAY_NAME_LIMIT = 100
+DISPLAY_NAME_LIMIT = MAX_DISPLAY_NAME_LENGTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class EmailAddress:
     value: str
 
     def __post_init__(self) -> None:
-        if len(self.value) > 254 or not EMAIL_PATTERN.fullmatch(self.value) or len(self.local_part) > 64:
+        if len(self.value) > MAX_EMAIL_LENGTH or not EMAIL_PATTERN.fullmatch(self.value) or len(self.local_part) > 64:
             raise InvalidValue("email", "an e-mail address looks like name@example.com")
 
     @classmethod

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from martello.modules.warehouse.api.schemas import ReceiveStockIn, StockOut
 from martello.modules.warehouse.application.commands import ReceiveStock
 from martello.modules.warehouse.application.queries import GetStock, ListStock
 from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
 from martello.web.auth import Admin
-from martello.web.commands import MIN_POSITION, CommandAccepted, Context, wait_for_position
+from martello.web.commands import CommandAccepted, Context, wait_for_position
 from martello.web.history import HistoryOut, history
-
-AsOfVersion = Annotated[int | None, Query(ge=1, description="The stock as of this version of the warehouse stream")]
-AsOf = Annotated[datetime | None, Query(description="The stock as of this ISO-8601 instant")]
+from martello.web.params import AsOf, AsOfVersion, Limit, MinPosition, Offset, SkuPath
 
 
 def build_router(module: Any) -> APIRouter:
@@ -29,30 +26,30 @@ def build_router(module: Any) -> APIRouter:
         await wait_for_position(module.projections.values(), position)
 
     @router.post("/stock/{sku}/receive", response_model=CommandAccepted, summary="Receive units of a SKU")
-    async def receive_stock(sku: str, body: ReceiveStockIn, context: Context, _: Admin) -> CommandAccepted:
+    async def receive_stock(sku: SkuPath, body: ReceiveStockIn, context: Context, _: Admin) -> CommandAccepted:
         return CommandAccepted.of(await commands.dispatch(ReceiveStock(sku, body.quantity), context))
 
     @router.get("/stock", response_model=list[StockOut], summary="Stock of every SKU, now or as of the past")
     async def list_stock(
         context: Context,
         _: Admin,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Limit = 100,
+        offset: Offset = 0,
         as_of_version: AsOfVersion = None,
         as_of: AsOf = None,
-        min_position: int | None = MIN_POSITION,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(ListStock(limit, offset, as_of_version, as_of), context)
 
     @router.get("/stock/{sku}", response_model=StockOut, summary="Stock of one SKU, now or as of the past")
     async def get_stock(
-        sku: str,
+        sku: SkuPath,
         context: Context,
         _: Admin,
         as_of_version: AsOfVersion = None,
         as_of: AsOf = None,
-        min_position: int | None = MIN_POSITION,
+        min_position: MinPosition = None,
     ) -> Any:
         await caught_up(min_position)
         return await queries.dispatch(GetStock(sku, as_of_version, as_of), context)

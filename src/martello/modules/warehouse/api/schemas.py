@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from martello.kernel.limits import MAX_STOCK_RECEIPT
 from martello.web.commands import Strict
 
 
 class ReceiveStockIn(Strict):
-    quantity: int = Field(description="Units received: 1 to 1,000,000")
+    quantity: int = Field(ge=1, le=MAX_STOCK_RECEIPT, description="Units received: 1 to 1,000,000")
 
 
 class StockOut(BaseModel):

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from martello.kernel.errors import InvalidValue
+from martello.kernel.limits import MAX_STOCK_RECEIPT
 
 SKU_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-MAX_QUANTITY = 1_000_000
+MAX_QUANTITY = MAX_STOCK_RECEIPT
 """The most units one receipt or one order line may carry: keeps every count well inside 64-bit integers."""
 
 
