@@ -92,9 +92,12 @@ async def test_stock_as_of_a_version_is_the_stock_then(shop: Any, snapshot_every
         assert await listed_then(client, as_of_version=99) == expected[5], "past the end: as it is now"
         assert await listed_then(client, as_of_version=3, limit=1, offset=1) == [("HAT", 5, 3, 2)]
 
+        events = (await client.get(f"{API}/history", headers=client.admin)).json()["events"]
+        reserved_at = events[2]["timestamp"]
         hats = await stock_then(client, "HAT", as_of_version=3)
-        assert hats == {"sku": "HAT", "on_hand": 5, "reserved": 3, "available": 2, "updated_at": None}
-        assert (await stock(client, "HAT", last))["updated_at"] is not None
+        assert hats == {"sku": "HAT", "on_hand": 5, "reserved": 3, "available": 2, "updated_at": reserved_at}
+        assert (await stock(client, "HAT", last))["updated_at"] == events[4]["timestamp"]
+        assert await stock_then(client, "HAT", as_of_version=5) == await stock(client, "HAT", last)
 
         caps_before_receipt = await client.get(f"{API}/stock/CAP", params={"as_of_version": 1}, headers=client.admin)
         assert caps_before_receipt.status_code == 404

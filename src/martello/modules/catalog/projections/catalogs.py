@@ -5,6 +5,7 @@ from __future__ import annotations
 from martello.kernel.database import Transaction
 from martello.kernel.envelope import Envelope
 from martello.kernel.projection import Projection, on
+from martello.modules.catalog.domain.catalog import Status
 from martello.modules.catalog.domain.events import (
     CatalogActivated,
     CatalogApproved,
@@ -52,11 +53,11 @@ class CatalogsProjection(Projection):
         stamp = e.timestamp.isoformat()
         tx.execute(
             "INSERT INTO catalog_catalogs (id, name, description, status, version, created_at, updated_at)"
-            " VALUES (?, ?, ?, 'initialized', ?, ?, ?)",
-            (e.event.catalog_id, e.event.name, e.event.description, e.stream_version, stamp, stamp),
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (e.event.catalog_id, e.event.name, e.event.description, Status.INITIALIZED, e.stream_version, stamp, stamp),
         )
 
-    def _status(self, tx: Transaction, e: Envelope[object], status: str) -> None:
+    def _status(self, tx: Transaction, e: Envelope[object], status: Status) -> None:
         tx.execute(
             "UPDATE catalog_catalogs SET status = ?, version = ?, updated_at = ? WHERE id = ?",
             (status, e.stream_version, e.timestamp.isoformat(), e.event.catalog_id),  # type: ignore[attr-defined]
@@ -64,31 +65,31 @@ class CatalogsProjection(Projection):
 
     @on(CatalogSubmittedForApproval)
     def _submitted(self, tx: Transaction, e: Envelope[CatalogSubmittedForApproval]) -> None:
-        self._status(tx, e, "waiting-for-approval")
+        self._status(tx, e, Status.WAITING_FOR_APPROVAL)
 
     @on(CatalogApproved)
     def _approved(self, tx: Transaction, e: Envelope[CatalogApproved]) -> None:
-        self._status(tx, e, "approved")
+        self._status(tx, e, Status.APPROVED)
 
     @on(CatalogRejected)
     def _rejected(self, tx: Transaction, e: Envelope[CatalogRejected]) -> None:
-        self._status(tx, e, "initialized")
+        self._status(tx, e, Status.INITIALIZED)
 
     @on(CatalogActivated)
     def _activated(self, tx: Transaction, e: Envelope[CatalogActivated]) -> None:
-        self._status(tx, e, "active")
+        self._status(tx, e, Status.ACTIVE)
 
     @on(CatalogPaused)
     def _paused(self, tx: Transaction, e: Envelope[CatalogPaused]) -> None:
-        self._status(tx, e, "paused")
+        self._status(tx, e, Status.PAUSED)
 
     @on(CatalogDeprecated)
     def _deprecated(self, tx: Transaction, e: Envelope[CatalogDeprecated]) -> None:
-        self._status(tx, e, "deprecated")
+        self._status(tx, e, Status.DEPRECATED)
 
     @on(CatalogArchived)
     def _archived(self, tx: Transaction, e: Envelope[CatalogArchived]) -> None:
-        self._status(tx, e, "archived")
+        self._status(tx, e, Status.ARCHIVED)
 
     def _touch(self, tx: Transaction, e: Envelope[object], catalog_id: str) -> None:
         tx.execute(
