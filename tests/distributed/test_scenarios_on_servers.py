@@ -16,6 +16,7 @@ from tests.catalog import test_catalog_history as catalog_history
 from tests.e2e import test_catalog_http as catalog
 from tests.e2e import test_contention as contention
 from tests.e2e import test_history_and_rebuild as history
+from tests.user import test_user_history as user_history
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 
@@ -39,6 +40,9 @@ test_cart_time_travel_is_the_live_view_then = (
 )
 
 test_history_lists_every_event = history.test_history_lists_every_event_with_its_envelope
+test_account_time_travel_is_the_live_view_then = (
+    user_history.test_at_every_version_time_travel_answers_what_the_live_account_view_answered
+)
 test_rebuild_equals_the_live_read_model = history.test_a_rebuild_equals_the_live_read_model_and_queries_keep_answering
 
 test_contention_32_buyers_at_once = (
