@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.cart.test_cart_http import API, MODULES, problem_of, shop_with
 from tests.conftest import ShopClient
+from tests.time_travel import LiveAnswers
 
 
 async def post(client: ShopClient, path: str, headers: dict[str, str], body: object = None) -> dict[str, Any]:
@@ -153,3 +154,34 @@ async def test_bad_time_travel_parameters_are_refused(shop: Any) -> None:
                 response = await client.get(f"{API}{path}", params=params, headers=me)
                 assert response.status_code == 422, (path, params)
                 assert [e["field"] for e in problem_of(response)["errors"]] == [field]
+
+
+async def test_at_every_version_time_travel_answers_what_the_live_cart_views_answered(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        await shop_with(client, {"HAT": 1999, "CAP": 500})
+        me = client.as_user("u-1")
+        first = (await post(client, "/cart/items", me, {"sku": "HAT", "quantity": 2}))["id"]
+        views = [LiveAnswers(client, "cart-u-1", f"{API}{path}", me) for path in ("/cart", f"/carts/{first}")]
+
+        async def record() -> None:
+            for view in views:
+                await view.record()
+
+        await record()
+        for path, body in (
+            ("/cart/items", {"sku": "CAP"}),
+            ("/cart/items/CAP/quantity", {"quantity": 3}),
+            ("/cart/items/HAT/remove", None),
+            ("/cart/items", {"sku": "HAT"}),
+            ("/cart/checkout", None),
+        ):
+            await post(client, path, me, body)
+            await record()
+        second = (await post(client, "/cart/items", me, {"sku": "CAP"}))["id"]
+        views.append(LiveAnswers(client, "cart-u-1", f"{API}/carts/{second}", me))
+        await record()
+        await post(client, "/cart/abandon", me)
+        await record()
+
+        for view in views:
+            await view.assert_time_travel_answers_the_same()

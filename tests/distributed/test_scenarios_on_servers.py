@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import pytest
 
+from tests.cart import test_cart_history as cart_history
 from tests.cart import test_cart_http as cart
+from tests.catalog import test_catalog_history as catalog_history
 from tests.e2e import test_catalog_http as catalog
 from tests.e2e import test_contention as contention
 from tests.e2e import test_history_and_rebuild as history
+from tests.user import test_user_history as user_history
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 
 test_catalog_walked_to_active_sells_its_products = catalog.test_a_catalog_walked_to_active_sells_its_products
 test_catalog_time_travel = catalog.test_time_travel_shows_the_catalog_as_it_was
+test_catalog_time_travel_is_the_live_view_then = (
+    catalog_history.test_at_every_version_time_travel_answers_what_the_live_catalog_view_answered
+)
 test_catalog_bad_input = catalog.test_bad_input_is_refused_with_a_problem_and_nothing_is_stored
 test_catalog_writes_need_an_administrator = catalog.test_writes_need_an_administrator
 
@@ -29,8 +35,14 @@ test_cart_is_private = cart.test_a_customer_sees_only_their_own_cart
 test_cart_needs_a_token = cart.test_carts_need_a_token_and_stock_needs_an_administrator
 test_cart_abandoned = cart.test_abandoning_closes_the_cart
 test_cart_bad_input = cart.test_bad_input_is_refused_with_a_problem_and_nothing_is_stored
+test_cart_time_travel_is_the_live_view_then = (
+    cart_history.test_at_every_version_time_travel_answers_what_the_live_cart_views_answered
+)
 
 test_history_lists_every_event = history.test_history_lists_every_event_with_its_envelope
+test_account_time_travel_is_the_live_view_then = (
+    user_history.test_at_every_version_time_travel_answers_what_the_live_account_view_answered
+)
 test_rebuild_equals_the_live_read_model = history.test_a_rebuild_equals_the_live_read_model_and_queries_keep_answering
 
 test_contention_32_buyers_at_once = (

@@ -12,6 +12,7 @@ from martello.modules.cart.contracts import CartCheckedOut
 from martello.modules.warehouse.contracts import StockReservationFailed, StockReserved
 from tests.e2e.test_purchase_flow import buy, open_shop, order_of_cart
 from tests.order.test_fulfilment import API, CORRELATION, Shop, checkout, deliver, message, the_order
+from tests.time_travel import LiveAnswers
 
 PURCHASE = ("catalog", "warehouse", "cart", "order")
 
@@ -186,3 +187,29 @@ async def test_a_confirmed_orders_history_names_the_warehouses_reservation_as_it
         then = await read(client, f"/orders/{order['id']}", alice, as_of_version=1)
         assert (then["status"], then["version"], then["total"]) == ("placed", 1, order["total"])
         assert then["lines"] == order["lines"]
+
+
+async def test_at_every_version_time_travel_answers_what_the_live_order_view_answered(shop: Shop) -> None:
+    async with shop(("order",)) as client:
+        owner = client.as_user("u-1")
+        await deliver(client, checkout("cart-1", "u-1"))
+        order_id = (await the_order(client, "u-1"))["id"]
+        view = LiveAnswers(client, f"order-{order_id}", f"{API}/orders/{order_id}", owner)
+        await view.record()
+        await deliver(client, message(StockReserved(order_id=order_id, lines=()), "stock"))
+        await view.record()
+        for action, headers in (("pay", owner), ("ship", client.admin)):
+            response = await client.post(f"{API}/orders/{order_id}/{action}", headers=headers)
+            assert response.status_code == 200, response.text
+            await view.record()
+
+        await deliver(client, checkout("cart-2", "u-2"))
+        other = (await the_order(client, "u-2"))["id"]
+        rejected = LiveAnswers(client, f"order-{other}", f"{API}/orders/{other}", client.as_user("u-2"))
+        await rejected.record()
+        shortage = {"sku": "SKU-2", "requested": 1, "available": 0}
+        await deliver(client, message(StockReservationFailed(order_id=other, shortages=(shortage,)), "stock"))
+        await rejected.record()
+
+        await view.assert_time_travel_answers_the_same()
+        await rejected.assert_time_travel_answers_the_same()

@@ -7,7 +7,8 @@ from typing import Any
 
 from martello.kernel.events import REDACTED
 from tests.conftest import ShopClient
-from tests.user.test_http import API, FAST, Shop, fields_of, problem_of, sign_in, sign_up
+from tests.time_travel import LiveAnswers
+from tests.user.test_http import API, FAST, PASSWORD, Shop, fields_of, problem_of, sign_in, sign_up
 
 
 async def read(client: ShopClient, path: str, headers: dict[str, str], **params: str | int) -> dict[str, Any]:
@@ -166,3 +167,24 @@ async def test_bad_time_travel_parameters_are_refused(shop: Shop) -> None:
             for params, field in cases:
                 response = await client.get(f"{API}{path}", params=params, headers=me)
                 assert fields_of(response) == [field], (path, params)
+
+
+async def test_at_every_version_time_travel_answers_what_the_live_account_view_answered(shop: Shop) -> None:
+    async with shop(("user",), extra=FAST) as client:
+        user_id = await sign_up(client, "alice")
+        view = LiveAnswers(client, f"user-{user_id}", f"{API}/users/{user_id}", client.admin)
+        await view.record()
+        alice = await sign_in(client, "alice")
+        await change_profile(client, alice, "Alice", "de_DE.UTF-8")
+        await view.record()
+        await change_profile(client, alice, None, "fr_FR")
+        await view.record()
+        body = {"current_password": PASSWORD, "new_password": "a much longer horse 2"}
+        changed = await client.post(f"{API}/users/me/password", json=body, headers=alice)
+        assert changed.status_code == 200, changed.text
+        await view.record()
+        promoted = await client.post(f"{API}/users/{user_id}/role", json={"role": "admin"}, headers=client.admin)
+        assert promoted.status_code == 200, promoted.text
+        await view.record()
+
+        await view.assert_time_travel_answers_the_same()

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
+from martello.modules.order.contracts import OrderCancelled, OrderShipped
 from tests.conftest import ShopClient
+from tests.time_travel import LiveAnswers
 from tests.warehouse.test_warehouse_http import API, MODULES, Published, placed, problem_of, receive, stock
 
 
@@ -92,9 +94,12 @@ async def test_stock_as_of_a_version_is_the_stock_then(shop: Any, snapshot_every
         assert await listed_then(client, as_of_version=99) == expected[5], "past the end: as it is now"
         assert await listed_then(client, as_of_version=3, limit=1, offset=1) == [("HAT", 5, 3, 2)]
 
+        events = (await client.get(f"{API}/history", headers=client.admin)).json()["events"]
+        reserved_at = events[2]["timestamp"]
         hats = await stock_then(client, "HAT", as_of_version=3)
-        assert hats == {"sku": "HAT", "on_hand": 5, "reserved": 3, "available": 2, "updated_at": None}
-        assert (await stock(client, "HAT", last))["updated_at"] is not None
+        assert hats == {"sku": "HAT", "on_hand": 5, "reserved": 3, "available": 2, "updated_at": reserved_at}
+        assert (await stock(client, "HAT", last))["updated_at"] == events[4]["timestamp"]
+        assert await stock_then(client, "HAT", as_of_version=5) == await stock(client, "HAT", last)
 
         caps_before_receipt = await client.get(f"{API}/stock/CAP", params={"as_of_version": 1}, headers=client.admin)
         assert caps_before_receipt.status_code == 404
@@ -147,3 +152,35 @@ async def test_bad_time_travel_parameters_are_refused(shop: Any) -> None:
         customer = client.as_user("u-1")
         refused = await client.get(f"{API}/stock/HAT", params={"as_of_version": 1}, headers=customer)
         assert refused.status_code == 403
+
+
+async def test_at_every_version_time_travel_answers_what_the_live_stock_views_answered(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        published = Published(client)
+        listed = LiveAnswers(client, "warehouse-main", f"{API}/stock", client.admin)
+        hats = LiveAnswers(client, "warehouse-main", f"{API}/stock/HAT", client.admin)
+
+        async def record() -> None:
+            await listed.record()
+            await hats.record()
+
+        await receive(client, "HAT", 5)
+        await record()
+        await receive(client, "CAP", 2)
+        await record()
+        for order_id, lines in (("o-1", (("HAT", 2), ("CAP", 1))), ("o-2", (("HAT", 1),)), ("o-3", (("CAP", 9),))):
+            await published.deliver(placed(order_id, *lines))
+            await published.about(order_id)
+            await record()
+        hat = ({"sku": "HAT", "quantity": 2, "price_amount": 100, "currency": "EUR"},)
+        await published.deliver(OrderCancelled(order_id="o-1", user_id="u-1", release_stock=True, lines=hat))
+        await published.about("o-1", 2)
+        await record()
+        await published.deliver(OrderShipped(order_id="o-2", user_id="u-1", lines=hat))
+        await published.about("o-2", 2)
+        await record()
+        await receive(client, "HAT", 10)
+        await record()
+
+        await listed.assert_time_travel_answers_the_same()
+        await hats.assert_time_travel_answers_the_same()

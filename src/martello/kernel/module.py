@@ -23,6 +23,7 @@ from martello.kernel.outbox import Outbox, OutboxRelay
 from martello.kernel.projection import Projection, ProjectionRunner
 from martello.kernel.sessions import TokenRevocations
 from martello.kernel.store import EventStore
+from martello.kernel.time_travel import ScratchDatabase, TimeTravel, no_scratch_database
 
 log = logging.getLogger("martello.module")
 
@@ -41,6 +42,8 @@ class ModuleContext:
     bus: MessageBus
     clock: Clock = field(default_factory=SystemClock)
     settings: Mapping[str, str] = field(default_factory=dict)
+    scratch: ScratchDatabase = no_scratch_database
+    """Opens a throw-away database to replay a stream into (time travel, see `kernel/time_travel.py`)."""
 
 
 class Module:
@@ -62,6 +65,10 @@ class Module:
         runner = ProjectionRunner(projection, self.context.store, self.context.database)
         self.projections[projection.name] = runner
         return runner
+
+    def time_travel(self, projection: Projection) -> TimeTravel:
+        """Answers queries on `projection`'s read model as of a point in one of this module's streams."""
+        return TimeTravel(projection, self.context.store, self.context.scratch)
 
     def add_consumer(self, consumer: C) -> C:
         """Subscribe a consumer of integration events (its dead letters go to this module's database)."""

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from martello.adapters.nats import JetStreamBus
 from martello.adapters.postgres import PostgresDatabase, PostgresEventStore
-from martello.adapters.sqlite import SqliteDatabase, SqliteEventStore
+from martello.adapters.sqlite import SqliteDatabase, SqliteEventStore, memory_database
 from martello.kernel.bus import InProcessBus, MessageBus
 from martello.kernel.clock import Clock, SystemClock
 from martello.kernel.module import ModuleContext, ModuleStore
@@ -59,6 +59,7 @@ def distributed_shop(settings: Settings, *, clock: Clock | None = None) -> Shop:
             bus=bus,
             clock=shop.clock,
             settings=settings.module_settings(name),
+            scratch=memory_database,
         )
         shop.databases.append(database)  # type: ignore[arg-type]
         shop.modules[name] = module_class(name)(context)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from martello.adapters.sqlite import SqliteDatabase, SqliteEventStore
+from martello.adapters.sqlite import SqliteDatabase, SqliteEventStore, memory_database
 from martello.kernel.bus import InProcessBus, MessageBus
 from martello.kernel.clock import Clock, SystemClock
 from martello.kernel.ids import uuid7
@@ -48,6 +48,7 @@ class Shop:
                 bus=shop.bus,
                 clock=shop.clock,
                 settings=settings.module_settings(name),
+                scratch=memory_database,
             )
             shop.databases.append(database)
             shop.modules[name] = module_class(name)(context)

@@ -2,5 +2,6 @@
 
 from martello.adapters.sqlite.database import SqliteDatabase
 from martello.adapters.sqlite.event_store import SqliteEventStore
+from martello.adapters.sqlite.memory import MemoryDatabase, memory_database
 
-__all__ = ["SqliteDatabase", "SqliteEventStore"]
+__all__ = ["MemoryDatabase", "SqliteDatabase", "SqliteEventStore", "memory_database"]

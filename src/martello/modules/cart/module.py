@@ -28,9 +28,11 @@ class CartModule(Module):
         self.carts = Repository(context.store, Cart, snapshot_every=snapshot_every, integration=published_events)
         self.prices = price_list.PriceList(context.database)
         handlers.register(self.commands, self.carts, self.prices, context.clock, new_id)
-        queries.register(self.queries, context.database, self.prices, context.clock, context.store)
+        carts_view = CartsProjection()
+        past = self.time_travel(carts_view)
+        queries.register(self.queries, context.database, self.prices, context.clock, context.store, past)
         self.add_consumer(consumers.PriceListFeed(context.database))
-        self.add_projection(CartsProjection())
+        self.add_projection(carts_view)
 
     async def init(self) -> None:
         await super().init()

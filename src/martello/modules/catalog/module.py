@@ -22,8 +22,9 @@ class CatalogModule(Module):
         snapshot_every = int(context.settings.get("snapshot_every", "100"))
         self.catalogs = Repository(context.store, Catalog, snapshot_every=snapshot_every, integration=published_events)
         handlers.register(self.commands, self.catalogs, new_id)
-        queries.register(self.queries, context.database, self.catalogs)
-        self.add_projection(CatalogsProjection())
+        catalogs_view = CatalogsProjection()
+        queries.register(self.queries, context.database, self.catalogs, self.time_travel(catalogs_view))
+        self.add_projection(catalogs_view)
 
     def routes(self) -> Sequence[object]:
         return (build_router(self),)

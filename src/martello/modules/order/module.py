@@ -22,9 +22,10 @@ class OrderModule(Module):
         super().__init__(context)
         self.orders = Repository(context.store, Order, integration=published_events)
         handlers.register(self.commands, self.orders, context.clock)
-        queries.register(self.queries, context.database, self.orders)
+        orders_view = OrdersProjection()
+        queries.register(self.queries, context.database, self.orders, self.time_travel(orders_view))
         self.fulfilment = self.add_consumer(OrderFulfilment(self.orders, new_id, context.database))
-        self.add_projection(OrdersProjection())
+        self.add_projection(orders_view)
 
     def routes(self) -> Sequence[object]:
         return (build_router(self),)

@@ -45,9 +45,10 @@ class UserModule(Module):
             throttle=self.throttle,
             sessions=self.sessions,
         )
-        queries.register(self.queries, context.database, context.store)
+        accounts = AccountsProjection()
+        queries.register(self.queries, context.database, context.store, self.time_travel(accounts))
         sign_in.register(self.queries, context.database, self.users, self.passwords, self.throttle, self.caught_up)
-        self.add_projection(AccountsProjection())
+        self.add_projection(accounts)
 
     async def init(self) -> None:
         await super().init()

@@ -27,9 +27,10 @@ class WarehouseModule(Module):
             context.store, Warehouse, snapshot_every=snapshot_every, integration=published_events
         )
         handlers.register(self.commands, self.warehouses)
-        queries.register(self.queries, context.database, self.warehouses)
+        stock = StockProjection()
+        queries.register(self.queries, context.database, self.time_travel(stock))
         self.add_consumer(consumers.WarehouseOrders(self.warehouses, context.database))
-        self.add_projection(StockProjection())
+        self.add_projection(stock)
 
     def routes(self) -> Sequence[object]:
         return (build_router(self),)

@@ -1,11 +1,14 @@
 """Queries: a user's carts from the carts read model, priced from the price list; what can be sold.
-Time travel (`as_of_version` / `as_of`) answers from the user's stream cut at that point instead."""
+Time travel (`as_of_version` / `as_of`) asks the same query of the carts read model replayed from the user's
+cart events up to that point (`kernel/time_travel.py`); open carts are priced from today's price list either way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from martello.kernel.clock import Clock
 from martello.kernel.database import Database, Transaction
@@ -14,9 +17,10 @@ from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
 from martello.kernel.store import EventStore
-from martello.modules.cart.application.past_carts import PastCart, carts_as_of
+from martello.kernel.time_travel import TimeTravel
 from martello.modules.cart.application.price_list import PriceList, offer_for
 from martello.modules.cart.domain.cart import Cart
+from martello.modules.cart.projections.carts import CartStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,23 +59,36 @@ class ListProductsOnSale:
 
 CART_COLUMNS = "cart_id, user_id, status, version, opened_at, updated_at, total_amount, currency"
 
+Found = tuple[Any, list[Any]]
+"""A row of `cart_carts` and its `cart_lines` (`sku, quantity, name, price_amount, currency`)."""
 
-def _cart(tx: Transaction, row: Any, today: date) -> dict[str, Any]:
-    rows = tx.execute(
+
+def _found(tx: Transaction, row: Any) -> Found:
+    lines = tx.execute(
         "SELECT sku, quantity, name, price_amount, currency FROM cart_lines WHERE cart_id = ? ORDER BY added_at",
         (row[0],),
     ).fetchall()
-    return _view(tx, row, rows, today)
+    return row, lines
 
 
-def _past_cart(tx: Transaction, cart: PastCart, today: date) -> dict[str, Any]:
-    """The view of a cart folded from its stream: the read model's row and lines, then the same view."""
-    rows = []
-    for sku, quantity in cart.quantities.items():
-        bought = cart.bought.get(sku, {})
-        rows.append((sku, quantity, bought.get("name"), bought.get("price_amount"), bought.get("currency")))
-    row = (cart.cart_id, cart.user_id, cart.status, cart.version, cart.opened_at, cart.updated_at)
-    return _view(tx, (*row, cart.total_amount, cart.currency), rows, today)
+def open_cart_of(tx: Transaction, user_id: str) -> Found | int:
+    """The user's open cart from the carts read model (the live one, or one replayed to a point in the user's
+    history); with none open, the version of the user's stream the read model has seen."""
+    row = tx.execute(
+        f"SELECT {CART_COLUMNS} FROM cart_carts WHERE user_id = ? AND status = ?", (user_id, CartStatus.OPEN)
+    ).fetchone()
+    if row is not None:
+        return _found(tx, row)
+    (version,) = tx.execute("SELECT max(version) FROM cart_carts WHERE user_id = ?", (user_id,)).fetchone()
+    return int(version or 0)
+
+
+def cart_of(tx: Transaction, user_id: str, cart_id: str) -> Found | None:
+    """One of the user's carts from the carts read model, or None."""
+    row = tx.execute(
+        f"SELECT {CART_COLUMNS} FROM cart_carts WHERE cart_id = ? AND user_id = ?", (cart_id, user_id)
+    ).fetchone()
+    return None if row is None else _found(tx, row)
 
 
 def _no_open_cart(user_id: str, version: int) -> dict[str, Any]:
@@ -86,11 +103,11 @@ def _no_open_cart(user_id: str, version: int) -> dict[str, Any]:
     }
 
 
-def _view(tx: Transaction, row: Any, rows: list[Any], today: date) -> dict[str, Any]:
-    """A cart (row of `cart_carts`) with its lines (`sku, quantity, name, price_amount, currency`):
-    an open cart priced now, a closed one at the prices it was bought at."""
-    cart_id, user_id, status, version, opened, updated, total, currency = row
-    if status == "open":
+def _view(tx: Transaction, found: Found, today: date) -> dict[str, Any]:
+    """A cart as its owner sees it: an open one priced from the price list now, a closed one at the prices it
+    was bought at (`tx` reads the price list)."""
+    (cart_id, user_id, status, version, opened, updated, total, currency), rows = found
+    if status == CartStatus.OPEN:
         lines = [_priced_now(tx, sku, quantity, today) for sku, quantity, *_ in rows]
         total, currency = _total(lines)
     else:
@@ -132,72 +149,52 @@ def _total(lines: list[dict[str, Any]]) -> tuple[int | None, str | None]:
     return sum(line["price_amount"] * line["quantity"] for line in sellable), currencies.pop()
 
 
-def register(queries: QueryBus, database: Database, prices: PriceList, clock: Clock, store: EventStore) -> None:
+F = TypeVar("F")
+V = TypeVar("V")
+
+
+def register(
+    queries: QueryBus, database: Database, prices: PriceList, clock: Clock, store: EventStore, past: TimeTravel
+) -> None:
     @queries.handler
     async def cart_history(query: GetCartHistory, context: MessageContext) -> list[Envelope[Event]]:
         if context.actor != query.user_id and not context.is_admin:
             return []  # another user's carts do not exist for this reader (the same answer as no carts)
         return await store.read_stream(Cart.stream_id_for(query.user_id))
 
-    async def carts_then(query: GetOpenCart | GetCart) -> tuple[dict[str, PastCart], int]:
-        """The user's carts as of the query's point in time, and their stream's version then."""
+    async def answer(
+        query: GetOpenCart | GetCart, read: Callable[[Transaction], F], view: Callable[[Transaction, F], V]
+    ) -> V:
+        """`read` the carts read model - the live one, or the one of the query's point in time - then make the
+        `view` of what was found with the price list as it is now."""
+        if query.as_of_version is None and query.as_of is None:
+            return await database.read(lambda tx: view(tx, read(tx)))
         stream_id = Cart.stream_id_for(query.user_id)
-        envelopes = await store.read_stream(stream_id, to_version=query.as_of_version, until=query.as_of)
-        if not envelopes:
-            raise NotFound(f"user {query.user_id} had no carts at that point in time", user_id=query.user_id)
-        return carts_as_of(envelopes), envelopes[-1].stream_version
-
-    async def open_cart_then(query: GetOpenCart) -> dict[str, Any]:
-        today = clock.now().date()
-        carts, version = await carts_then(query)
-        open_cart = next((cart for cart in carts.values() if cart.status == "open"), None)
-        if open_cart is None:
-            return _no_open_cart(query.user_id, version)
-        return await database.read(lambda tx: _past_cart(tx, open_cart, today))
-
-    async def cart_then(query: GetCart) -> dict[str, Any]:
-        today = clock.now().date()
-        cart = (await carts_then(query))[0].get(query.cart_id)
-        if cart is None:
-            raise NotFound(f"cart {query.cart_id} did not exist at that point in time", id=query.cart_id)
-        return await database.read(lambda tx: _past_cart(tx, cart, today))
+        absent = NotFound(f"user {query.user_id} had no carts at that point in time", user_id=query.user_id)
+        found = await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
+        return await database.read(lambda tx: view(tx, found))
 
     @queries.handler
     async def get_open_cart(query: GetOpenCart, context: MessageContext) -> dict[str, Any]:
-        if query.as_of_version is not None or query.as_of is not None:
-            return await open_cart_then(query)
         today = clock.now().date()
 
-        def read(tx: Transaction) -> dict[str, Any]:
-            row = tx.execute(
-                f"SELECT {CART_COLUMNS} FROM cart_carts WHERE user_id = ? AND status = 'open'", (query.user_id,)
-            ).fetchone()
-            if row is not None:
-                return _cart(tx, row, today)
-            (version,) = tx.execute(
-                "SELECT max(version) FROM cart_carts WHERE user_id = ?", (query.user_id,)
-            ).fetchone()
-            return _no_open_cart(query.user_id, version or 0)
+        def view(tx: Transaction, found: Found | int) -> dict[str, Any]:
+            return _no_open_cart(query.user_id, found) if isinstance(found, int) else _view(tx, found, today)
 
-        return await database.read(read)
+        return await answer(query, partial(open_cart_of, user_id=query.user_id), view)
 
     @queries.handler
     async def get_cart(query: GetCart, context: MessageContext) -> dict[str, Any]:
-        if query.as_of_version is not None or query.as_of is not None:
-            return await cart_then(query)
         today = clock.now().date()
 
-        def read(tx: Transaction) -> dict[str, Any] | None:
-            row = tx.execute(
-                f"SELECT {CART_COLUMNS} FROM cart_carts WHERE cart_id = ? AND user_id = ?",
-                (query.cart_id, query.user_id),
-            ).fetchone()
-            return _cart(tx, row, today) if row else None
+        def view(tx: Transaction, found: Found | None) -> dict[str, Any] | None:
+            return None if found is None else _view(tx, found, today)
 
-        view = await database.read(read)
-        if view is None:
-            raise NotFound(f"cart {query.cart_id} does not exist", id=query.cart_id)
-        return view
+        cart = await answer(query, partial(cart_of, user_id=query.user_id, cart_id=query.cart_id), view)
+        if cart is None:
+            when = "" if query.as_of_version is None and query.as_of is None else " at that point in time"
+            raise NotFound(f"cart {query.cart_id} does not exist{when}", id=query.cart_id)
+        return cart
 
     @queries.handler
     async def list_products_on_sale(query: ListProductsOnSale, context: MessageContext) -> list[dict[str, Any]]:

@@ -6,6 +6,8 @@ checked-out carts' lines keep the name and price they were bought at.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from martello.kernel.database import Transaction
 from martello.kernel.envelope import Envelope
 from martello.kernel.events import Event
@@ -18,6 +20,14 @@ from martello.modules.cart.domain.events import (
     ItemQuantityChanged,
     ItemRemoved,
 )
+
+
+class CartStatus(StrEnum):
+    """Where a cart is in its life (the `Cart` aggregate keeps only the open one: its rules need no more)."""
+
+    OPEN = "open"
+    CHECKED_OUT = "checked-out"
+    ABANDONED = "abandoned"
 
 
 class CartsProjection(Projection):
@@ -47,7 +57,7 @@ class CartsProjection(Projection):
         "CREATE INDEX IF NOT EXISTS cart_carts_by_user ON cart_carts (user_id, status)",
     )
 
-    def _touch(self, tx: Transaction, e: Envelope[Event], cart_id: str, status: str = "open") -> None:
+    def _touch(self, tx: Transaction, e: Envelope[Event], cart_id: str, status: CartStatus = CartStatus.OPEN) -> None:
         tx.execute(
             "UPDATE cart_carts SET status = ?, version = ?, updated_at = ? WHERE cart_id = ?",
             (status, e.stream_version, e.timestamp.isoformat(), cart_id),
@@ -58,8 +68,8 @@ class CartsProjection(Projection):
         stamp = e.timestamp.isoformat()
         tx.execute(
             "INSERT INTO cart_carts (cart_id, user_id, status, version, opened_at, updated_at)"
-            " VALUES (?, ?, 'open', ?, ?, ?)",
-            (e.event.cart_id, e.event.user_id, e.stream_version, stamp, stamp),
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (e.event.cart_id, e.event.user_id, CartStatus.OPEN, e.stream_version, stamp, stamp),
         )
 
     @on(ItemAdded)
@@ -94,8 +104,8 @@ class CartsProjection(Projection):
             "UPDATE cart_carts SET total_amount = ?, currency = ? WHERE cart_id = ?",
             (done.total_amount, done.currency, done.cart_id),
         )
-        self._touch(tx, e, done.cart_id, "checked-out")
+        self._touch(tx, e, done.cart_id, CartStatus.CHECKED_OUT)
 
     @on(CartAbandoned)
     def _abandoned(self, tx: Transaction, e: Envelope[CartAbandoned]) -> None:
-        self._touch(tx, e, e.event.cart_id, "abandoned")
+        self._touch(tx, e, e.event.cart_id, CartStatus.ABANDONED)

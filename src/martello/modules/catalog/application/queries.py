@@ -1,9 +1,11 @@
-"""Queries: answered from the catalog's read models, or (time travel) from its history."""
+"""Queries: answered from the catalog's read models. Time travel (`as_of_version` / `as_of`) asks the same
+query of the catalogs read model replayed from the catalog's events up to that point (`kernel/time_travel.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from martello.kernel.database import Database, Transaction
@@ -12,7 +14,8 @@ from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
 from martello.kernel.repository import Repository
-from martello.modules.catalog.domain.catalog import Catalog
+from martello.kernel.time_travel import TimeTravel
+from martello.modules.catalog.domain.catalog import Catalog, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,22 +76,19 @@ def _catalog(row: Any, products: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def catalog_as_of(catalog: Catalog) -> dict[str, Any]:
-    """The same view as the read model's, built from an aggregate folded to a point in its history."""
-    products = [
-        _product(
-            (catalog.id, p.sku, p.name, p.description, p.price_amount, p.currency, p.release_date, p.expiration_date)
-        )
-        for p in sorted(catalog.products.values(), key=lambda p: p.sku)
-    ]
-    view = _catalog(
-        (catalog.id, catalog.name, catalog.description, catalog.status.value, catalog.version, None, None), products
-    )
-    del view["created_at"], view["updated_at"]
-    return view
+def catalog_view(tx: Transaction, catalog_id: str) -> dict[str, Any] | None:
+    """One catalog with its products, from the catalogs read model (the live one, or one replayed to a point
+    in the catalog's history); None if it does not exist there."""
+    row = tx.execute(f"SELECT {CATALOG_COLUMNS} FROM catalog_catalogs WHERE id = ?", (catalog_id,)).fetchone()
+    if row is None:
+        return None
+    products = tx.execute(
+        f"SELECT {PRODUCT_COLUMNS} FROM catalog_products p WHERE p.catalog_id = ? ORDER BY p.sku", (catalog_id,)
+    ).fetchall()
+    return _catalog(row, [_product(p) for p in products])
 
 
-def register(queries: QueryBus, database: Database, catalogs: Repository[Catalog]) -> None:
+def register(queries: QueryBus, database: Database, catalogs: Repository[Catalog], past: TimeTravel) -> None:
     @queries.handler
     async def list_catalogs(query: ListCatalogs, context: MessageContext) -> list[dict[str, Any]]:
         def read(tx: Transaction) -> list[dict[str, Any]]:
@@ -103,25 +103,16 @@ def register(queries: QueryBus, database: Database, catalogs: Repository[Catalog
 
     @queries.handler
     async def get_catalog(query: GetCatalog, context: MessageContext) -> dict[str, Any]:
-        if query.as_of_version is not None or query.as_of is not None:
-            catalog = await catalogs.load(query.catalog_id, as_of_version=query.as_of_version, as_of=query.as_of)
-            return catalog_as_of(catalog)
-
-        def read(tx: Transaction) -> dict[str, Any] | None:
-            row = tx.execute(
-                f"SELECT {CATALOG_COLUMNS} FROM catalog_catalogs WHERE id = ?", (query.catalog_id,)
-            ).fetchone()
-            if row is None:
-                return None
-            products = tx.execute(
-                f"SELECT {PRODUCT_COLUMNS} FROM catalog_products p WHERE p.catalog_id = ? ORDER BY p.sku",
-                (query.catalog_id,),
-            ).fetchall()
-            return _catalog(row, [_product(p) for p in products])
-
-        view = await database.read(read)
+        read = partial(catalog_view, catalog_id=query.catalog_id)
+        if query.as_of_version is None and query.as_of is None:
+            view, when = await database.read(read), ""
+        else:
+            stream_id = Catalog.stream_id_for(query.catalog_id)
+            when = " at that point in time"
+            absent = NotFound(f"catalog {query.catalog_id} does not exist{when}", id=query.catalog_id)
+            view = await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
         if view is None:
-            raise NotFound(f"catalog {query.catalog_id} does not exist", id=query.catalog_id)
+            raise NotFound(f"catalog {query.catalog_id} does not exist{when}", id=query.catalog_id)
         return view
 
     @queries.handler
@@ -132,7 +123,8 @@ def register(queries: QueryBus, database: Database, catalogs: Repository[Catalog
     async def list_active_products(query: ListActiveProducts, context: MessageContext) -> list[dict[str, Any]]:
         sql = (
             f"SELECT {PRODUCT_COLUMNS} FROM catalog_products p JOIN catalog_catalogs c ON c.id = p.catalog_id"
-            " WHERE c.status = 'active' ORDER BY p.sku, p.catalog_id LIMIT ? OFFSET ?"
+            " WHERE c.status = ? ORDER BY p.sku, p.catalog_id LIMIT ? OFFSET ?"
         )
-        rows = await database.read(lambda tx: tx.execute(sql, (query.limit, query.offset)).fetchall())
+        params = (Status.ACTIVE, query.limit, query.offset)
+        rows = await database.read(lambda tx: tx.execute(sql, params).fetchall())
         return [_product(row) for row in rows]

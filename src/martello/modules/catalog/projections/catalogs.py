@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from martello.kernel.database import Transaction
 from martello.kernel.envelope import Envelope
+from martello.kernel.events import Event
 from martello.kernel.projection import Projection, on
+from martello.modules.catalog.domain.catalog import Status
 from martello.modules.catalog.domain.events import (
     CatalogActivated,
     CatalogApproved,
@@ -52,45 +54,45 @@ class CatalogsProjection(Projection):
         stamp = e.timestamp.isoformat()
         tx.execute(
             "INSERT INTO catalog_catalogs (id, name, description, status, version, created_at, updated_at)"
-            " VALUES (?, ?, ?, 'initialized', ?, ?, ?)",
-            (e.event.catalog_id, e.event.name, e.event.description, e.stream_version, stamp, stamp),
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (e.event.catalog_id, e.event.name, e.event.description, Status.INITIALIZED, e.stream_version, stamp, stamp),
         )
 
-    def _status(self, tx: Transaction, e: Envelope[object], status: str) -> None:
+    def _status(self, tx: Transaction, e: Envelope[Event], catalog_id: str, status: Status) -> None:
         tx.execute(
             "UPDATE catalog_catalogs SET status = ?, version = ?, updated_at = ? WHERE id = ?",
-            (status, e.stream_version, e.timestamp.isoformat(), e.event.catalog_id),  # type: ignore[attr-defined]
+            (status, e.stream_version, e.timestamp.isoformat(), catalog_id),
         )
 
     @on(CatalogSubmittedForApproval)
     def _submitted(self, tx: Transaction, e: Envelope[CatalogSubmittedForApproval]) -> None:
-        self._status(tx, e, "waiting-for-approval")
+        self._status(tx, e, e.event.catalog_id, Status.WAITING_FOR_APPROVAL)
 
     @on(CatalogApproved)
     def _approved(self, tx: Transaction, e: Envelope[CatalogApproved]) -> None:
-        self._status(tx, e, "approved")
+        self._status(tx, e, e.event.catalog_id, Status.APPROVED)
 
     @on(CatalogRejected)
     def _rejected(self, tx: Transaction, e: Envelope[CatalogRejected]) -> None:
-        self._status(tx, e, "initialized")
+        self._status(tx, e, e.event.catalog_id, Status.INITIALIZED)
 
     @on(CatalogActivated)
     def _activated(self, tx: Transaction, e: Envelope[CatalogActivated]) -> None:
-        self._status(tx, e, "active")
+        self._status(tx, e, e.event.catalog_id, Status.ACTIVE)
 
     @on(CatalogPaused)
     def _paused(self, tx: Transaction, e: Envelope[CatalogPaused]) -> None:
-        self._status(tx, e, "paused")
+        self._status(tx, e, e.event.catalog_id, Status.PAUSED)
 
     @on(CatalogDeprecated)
     def _deprecated(self, tx: Transaction, e: Envelope[CatalogDeprecated]) -> None:
-        self._status(tx, e, "deprecated")
+        self._status(tx, e, e.event.catalog_id, Status.DEPRECATED)
 
     @on(CatalogArchived)
     def _archived(self, tx: Transaction, e: Envelope[CatalogArchived]) -> None:
-        self._status(tx, e, "archived")
+        self._status(tx, e, e.event.catalog_id, Status.ARCHIVED)
 
-    def _touch(self, tx: Transaction, e: Envelope[object], catalog_id: str) -> None:
+    def _touch(self, tx: Transaction, e: Envelope[Event], catalog_id: str) -> None:
         tx.execute(
             "UPDATE catalog_catalogs SET version = ?, updated_at = ? WHERE id = ?",
             (e.stream_version, e.timestamp.isoformat(), catalog_id),

@@ -1,4 +1,6 @@
-"""Queries: answered from the orders read model, or (time travel, history) from an order's event stream.
+"""Queries: answered from the orders read model; history from an order's event stream. Time travel
+(`as_of_version` / `as_of`) asks the same query of the orders read model replayed from the order's events up to
+that point (`kernel/time_travel.py`).
 
 A customer sees only their own orders, and their history; an administrator sees all. Someone else's order
 is answered exactly like a missing one (404), so order ids reveal nothing.
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from martello.kernel.database import Database, Transaction
@@ -16,6 +19,7 @@ from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.events import Event
 from martello.kernel.repository import Repository
+from martello.kernel.time_travel import TimeTravel
 from martello.modules.order.application.handlers import may_see
 from martello.modules.order.domain.errors import UnknownOrder
 from martello.modules.order.domain.order import Order
@@ -73,27 +77,6 @@ def _order(row: Any, lines: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def order_as_of(order: Order, placed_at: datetime, updated_at: datetime) -> dict[str, Any]:
-    """The same view as the read model's, from an order folded to a point in its history. The aggregate
-    knows no times (its rules need none): they are its first and last event's timestamps."""
-    lines = [_line(line.sku, line.name, line.quantity, line.price_amount, line.currency) for line in order.lines]
-    row = (
-        order.id,
-        order.user_id,
-        order.cart_id,
-        order.status.value,
-        order.total_amount,
-        order.currency,
-        order.reason,
-        json.dumps(list(order.short_skus)),
-        order.paid_at,
-        order.version,
-        placed_at.isoformat(),
-        updated_at.isoformat(),
-    )
-    return _order(row, sorted(lines, key=lambda line: line["sku"]))
-
-
 def _lines_of(tx: Transaction, order_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     lines: dict[str, list[dict[str, Any]]] = {order_id: [] for order_id in order_ids}
     if not order_ids:
@@ -107,7 +90,14 @@ def _lines_of(tx: Transaction, order_ids: list[str]) -> dict[str, list[dict[str,
     return lines
 
 
-def register(queries: QueryBus, database: Database, orders: Repository[Order]) -> None:
+def order_view(tx: Transaction, order_id: str) -> dict[str, Any] | None:
+    """One order with its lines, from the orders read model (the live one, or one replayed to a point in the
+    order's history); None if it is not there."""
+    row = tx.execute(f"SELECT {ORDER_COLUMNS} FROM order_orders WHERE id = ?", (order_id,)).fetchone()
+    return None if row is None else _order(row, _lines_of(tx, [order_id])[order_id])
+
+
+def register(queries: QueryBus, database: Database, orders: Repository[Order], past: TimeTravel) -> None:
     @queries.handler
     async def list_orders(query: ListOrders, context: MessageContext) -> list[dict[str, Any]]:
         if not context.is_admin and context.actor is None:
@@ -130,21 +120,12 @@ def register(queries: QueryBus, database: Database, orders: Repository[Order]) -
 
     @queries.handler
     async def get_order(query: GetOrder, context: MessageContext) -> dict[str, Any]:
-        if query.as_of_version is not None or query.as_of is not None:
-            stream_id = Order.stream_id_for(query.order_id)
-            envelopes = await orders.store.read_stream(stream_id, to_version=query.as_of_version, until=query.as_of)
-            order = Order.replay(query.order_id, (envelope.event for envelope in envelopes))
-            if not envelopes or not may_see(order, context):
-                raise UnknownOrder(query.order_id)
-            return order_as_of(order, envelopes[0].timestamp, envelopes[-1].timestamp)
-
-        def read(tx: Transaction) -> dict[str, Any] | None:
-            row = tx.execute(f"SELECT {ORDER_COLUMNS} FROM order_orders WHERE id = ?", (query.order_id,)).fetchone()
-            if row is None:
-                return None
-            return _order(row, _lines_of(tx, [query.order_id])[query.order_id])
-
-        view = await database.read(read)
+        read = partial(order_view, order_id=query.order_id)
+        if query.as_of_version is None and query.as_of is None:
+            view = await database.read(read)
+        else:
+            stream_id, absent = Order.stream_id_for(query.order_id), UnknownOrder(query.order_id)
+            view = await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
         if view is None or not (context.is_admin or view["user_id"] == context.actor):
             raise UnknownOrder(query.order_id)
         return view

@@ -17,6 +17,7 @@ from martello.modules.order.domain.events import (
     OrderRejected,
     OrderShipped,
 )
+from martello.modules.order.domain.order import Status
 
 
 class OrdersProjection(Projection):
@@ -55,8 +56,18 @@ class OrdersProjection(Projection):
         o, stamp = e.event, e.timestamp.isoformat()
         tx.execute(
             "INSERT INTO order_orders (id, user_id, cart_id, status, total_amount, currency, reason, short_skus,"
-            " version, placed_at, updated_at) VALUES (?, ?, ?, 'placed', ?, ?, '', '[]', ?, ?, ?)",
-            (o.order_id, o.user_id, o.cart_id, o.total_amount, o.currency, e.stream_version, stamp, stamp),
+            " version, placed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, '', '[]', ?, ?, ?)",
+            (
+                o.order_id,
+                o.user_id,
+                o.cart_id,
+                Status.PLACED,
+                o.total_amount,
+                o.currency,
+                e.stream_version,
+                stamp,
+                stamp,
+            ),
         )
         tx.executemany(
             "INSERT INTO order_lines (order_id, sku, name, quantity, price_amount, currency) VALUES (?, ?, ?, ?, ?, ?)",
@@ -73,7 +84,7 @@ class OrdersProjection(Projection):
             ],
         )
 
-    def _status(self, tx: Transaction, e: Envelope[Event], order_id: str, status: str) -> None:
+    def _status(self, tx: Transaction, e: Envelope[Event], order_id: str, status: Status) -> None:
         tx.execute(
             "UPDATE order_orders SET status = ?, version = ?, updated_at = ? WHERE id = ?",
             (status, e.stream_version, e.timestamp.isoformat(), order_id),
@@ -81,7 +92,7 @@ class OrdersProjection(Projection):
 
     @on(OrderConfirmed)
     def _confirmed(self, tx: Transaction, e: Envelope[OrderConfirmed]) -> None:
-        self._status(tx, e, e.event.order_id, "confirmed")
+        self._status(tx, e, e.event.order_id, Status.CONFIRMED)
 
     @on(OrderRejected)
     def _rejected(self, tx: Transaction, e: Envelope[OrderRejected]) -> None:
@@ -89,21 +100,21 @@ class OrdersProjection(Projection):
             "UPDATE order_orders SET reason = ?, short_skus = ? WHERE id = ?",
             (e.event.reason, json.dumps(list(e.event.short_skus)), e.event.order_id),
         )
-        self._status(tx, e, e.event.order_id, "rejected")
+        self._status(tx, e, e.event.order_id, Status.REJECTED)
 
     @on(OrderPaid)
     def _paid(self, tx: Transaction, e: Envelope[OrderPaid]) -> None:
         tx.execute("UPDATE order_orders SET paid_at = ? WHERE id = ?", (e.event.paid_at, e.event.order_id))
-        self._status(tx, e, e.event.order_id, "paid")
+        self._status(tx, e, e.event.order_id, Status.PAID)
 
     @on(OrderShipped)
     def _shipped(self, tx: Transaction, e: Envelope[OrderShipped]) -> None:
-        self._status(tx, e, e.event.order_id, "shipped")
+        self._status(tx, e, e.event.order_id, Status.SHIPPED)
 
     @on(OrderCancellationRequested)
     def _cancelling(self, tx: Transaction, e: Envelope[OrderCancellationRequested]) -> None:
-        self._status(tx, e, e.event.order_id, "cancelling")
+        self._status(tx, e, e.event.order_id, Status.CANCELLING)
 
     @on(OrderCancelled)
     def _cancelled(self, tx: Transaction, e: Envelope[OrderCancelled]) -> None:
-        self._status(tx, e, e.event.order_id, "cancelled")
+        self._status(tx, e, e.event.order_id, Status.CANCELLED)

@@ -1,13 +1,15 @@
-"""Queries: answered from the accounts read model, or (time travel, history) from the account's event stream.
+"""Queries: answered from the accounts read model; history from the account's event stream. Time travel
+(`as_of_version` / `as_of`) asks the same query of the accounts read model replayed from the account's events
+up to that point (`kernel/time_travel.py`).
 
 An account is visible to its owner and to administrators; for anyone else it does not exist (404, exactly
 as for an unknown id, so ids reveal nothing)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from martello.kernel.database import Database, Transaction
@@ -16,6 +18,7 @@ from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
 from martello.kernel.store import EventStore
+from martello.kernel.time_travel import TimeTravel
 from martello.modules.user.domain.user import User
 
 
@@ -73,57 +76,45 @@ def _user(row: Any) -> dict[str, Any]:
     }
 
 
-def account_as_of(user: User, created_at: datetime, updated_at: datetime) -> dict[str, Any]:
-    """The same view as the read model's, from an account folded to a point in its history. The aggregate
-    knows no times (its rules need none): they are its first and last event's timestamps."""
-    locale = None if user.locale is None else str(user.locale)
-    row = (user.id, user.username, user.email, user.role.value, user.display_name, locale, user.version)
-    return _user((*row, created_at.isoformat(), updated_at.isoformat()))
+def account_view(tx: Transaction, where: str, value: str) -> dict[str, Any] | None:
+    """One account from the accounts read model (the live one, or one replayed to a point in the account's
+    history), by `id` or `username_normalized`; None if it is not there."""
+    row = tx.execute(f"SELECT {USER_COLUMNS} FROM user_accounts WHERE {where} = ?", (value,)).fetchone()
+    return None if row is None else _user(row)
 
 
-def _one(database: Database, where: str, value: str) -> Awaitable[dict[str, Any] | None]:
-    def read(tx: Transaction) -> dict[str, Any] | None:
-        row = tx.execute(f"SELECT {USER_COLUMNS} FROM user_accounts WHERE {where} = ?", (value,)).fetchone()
-        return None if row is None else _user(row)
-
-    return database.read(read)
-
-
-def register(queries: QueryBus, database: Database, store: EventStore) -> None:
+def register(queries: QueryBus, database: Database, store: EventStore, past: TimeTravel) -> None:
     def visible(user_id: str, context: MessageContext) -> bool:
         return context.is_admin or context.actor == user_id
 
-    async def stream_of(
-        user_id: str, context: MessageContext, to_version: int | None = None, until: datetime | None = None
-    ) -> list[Envelope[Event]]:
-        """The account's events (up to a version or an instant), or none if the caller may not see it."""
-        if not visible(user_id, context):
-            return []
-        return await store.read_stream(User.stream_id_for(user_id), to_version=to_version, until=until)
-
     @queries.handler
     async def get_user(query: GetUser, context: MessageContext) -> dict[str, Any]:
+        when = " at that point in time" if query.travels else ""
+        absent = NotFound(f"user {query.user_id} does not exist{when}", id=query.user_id)
+        if not visible(query.user_id, context):
+            raise absent
+        read = partial(account_view, where="id", value=query.user_id)
         if query.travels:
-            envelopes = await stream_of(query.user_id, context, query.as_of_version, query.as_of)
-            if not envelopes:
-                raise NotFound(f"user {query.user_id} does not exist at that point in time", id=query.user_id)
-            user = User.replay(query.user_id, (envelope.event for envelope in envelopes))
-            return account_as_of(user, envelopes[0].timestamp, envelopes[-1].timestamp)
-        view = await _one(database, "id", query.user_id) if visible(query.user_id, context) else None
+            stream_id = User.stream_id_for(query.user_id)
+            view = await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
+        else:
+            view = await database.read(read)
         if view is None:
-            raise NotFound(f"user {query.user_id} does not exist", id=query.user_id)
+            raise absent
         return view
 
     @queries.handler
     async def get_user_history(query: GetUserHistory, context: MessageContext) -> list[Envelope[Event]]:
-        envelopes = await stream_of(query.user_id, context)
+        stream_id = User.stream_id_for(query.user_id)
+        envelopes = await store.read_stream(stream_id) if visible(query.user_id, context) else []
         if not envelopes:
             raise NotFound(f"user {query.user_id} does not exist", id=query.user_id)
         return envelopes
 
     @queries.handler
     async def find_user_by_username(query: FindUserByUsername, context: MessageContext) -> dict[str, Any] | None:
-        return await _one(database, "username_normalized", query.username.strip().lower())
+        read = partial(account_view, where="username_normalized", value=query.username.strip().lower())
+        return await database.read(read)
 
     @queries.handler
     async def list_users(query: ListUsers, context: MessageContext) -> list[dict[str, Any]]:

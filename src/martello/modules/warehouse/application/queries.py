@@ -1,18 +1,22 @@
-"""Queries: answered from the stock read model, or (time travel) from the warehouse's history."""
+"""Queries: answered from the stock read model. Time travel (`as_of_version` / `as_of`) asks the same query of
+the stock read model replayed from the warehouse's events up to that point (`kernel/time_travel.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
-from martello.kernel.database import Database
+from martello.kernel.database import Database, Transaction
 from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import MessageContext
 from martello.kernel.errors import NotFound
-from martello.kernel.repository import Repository
-from martello.modules.warehouse.domain.values import StockLevel
+from martello.kernel.time_travel import TimeTravel
 from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,39 +43,36 @@ def _stock(row: Any) -> dict[str, Any]:
     return {"sku": sku, "on_hand": on_hand, "reserved": reserved, "available": available, "updated_at": updated}
 
 
-def stock_as_of(sku: str, level: StockLevel) -> dict[str, Any]:
-    """The same view as the read model's, from a warehouse folded to a point in its history.
-    The aggregate knows no times (it needs none for its rules), so `updated_at` is None."""
-    return _stock((sku, level.on_hand, level.reserved, None))
+def stock_levels(tx: Transaction, limit: int, offset: int) -> list[dict[str, Any]]:
+    """A page of the stock read model (the live one, or one replayed to a point in the warehouse's history)."""
+    rows = tx.execute(f"SELECT {COLUMNS} FROM warehouse_stock ORDER BY sku LIMIT ? OFFSET ?", (limit, offset))
+    return [_stock(row) for row in rows.fetchall()]
 
 
-def _time_travel(query: ListStock | GetStock) -> bool:
-    return query.as_of_version is not None or query.as_of is not None
+def stock_level(tx: Transaction, sku: str) -> dict[str, Any] | None:
+    """One SKU's stock, or None if none of it has been received."""
+    row = tx.execute(f"SELECT {COLUMNS} FROM warehouse_stock WHERE sku = ?", (sku,)).fetchone()
+    return None if row is None else _stock(row)
 
 
-def register(queries: QueryBus, database: Database, warehouses: Repository[Warehouse]) -> None:
-    async def warehouse_as_of(query: ListStock | GetStock) -> Warehouse:
-        return await warehouses.load(MAIN, as_of_version=query.as_of_version, as_of=query.as_of)
+def register(queries: QueryBus, database: Database, past: TimeTravel) -> None:
+    async def answer(query: ListStock | GetStock, read: Callable[[Transaction], T]) -> T:
+        """`read` on the live read model, or on the one of the query's point in time (404 before the first event)."""
+        if query.as_of_version is None and query.as_of is None:
+            return await database.read(read)
+        absent = NotFound(f"warehouse {MAIN} did not exist at that point in time", id=MAIN)
+        stream_id = Warehouse.stream_id_for(MAIN)
+        return await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
 
     @queries.handler
     async def list_stock(query: ListStock, context: MessageContext) -> list[dict[str, Any]]:
-        if _time_travel(query):
-            warehouse = await warehouse_as_of(query)
-            skus = sorted(warehouse.stock)[query.offset : query.offset + query.limit]
-            return [stock_as_of(sku, warehouse.stock[sku]) for sku in skus]
-        sql = f"SELECT {COLUMNS} FROM warehouse_stock ORDER BY sku LIMIT ? OFFSET ?"
-        rows = await database.read(lambda tx: tx.execute(sql, (query.limit, query.offset)).fetchall())
-        return [_stock(row) for row in rows]
+        return await answer(query, partial(stock_levels, limit=query.limit, offset=query.offset))
 
     @queries.handler
     async def get_stock(query: GetStock, context: MessageContext) -> dict[str, Any]:
-        if _time_travel(query):
-            level = (await warehouse_as_of(query)).stock.get(query.sku)
-            if level is None:
-                raise NotFound(f"no stock of SKU {query.sku} had been received at that point in time", sku=query.sku)
-            return stock_as_of(query.sku, level)
-        sql = f"SELECT {COLUMNS} FROM warehouse_stock WHERE sku = ?"
-        row = await database.read(lambda tx: tx.execute(sql, (query.sku,)).fetchone())
-        if row is None:
-            raise NotFound(f"no stock of SKU {query.sku} has been received", sku=query.sku)
-        return _stock(row)
+        view = await answer(query, partial(stock_level, sku=query.sku))
+        if view is None:
+            now = query.as_of_version is None and query.as_of is None
+            said = "has been received" if now else "had been received at that point in time"
+            raise NotFound(f"no stock of SKU {query.sku} {said}", sku=query.sku)
+        return view
