@@ -36,6 +36,18 @@ class Database(Protocol):
         """Run `fn` against a consistent read-only view."""
         ...
 
+    def open(self) -> None:
+        """Get ready to serve (idempotent; a server may not answer yet: connections are made as needed)."""
+        ...
+
+    async def ping(self, timeout: float = 1.0) -> bool:
+        """Can the storage be reached right now (within `timeout` seconds)? For readiness probes."""
+        ...
+
+    def close(self) -> None:
+        """Finish what was queued and let go of every connection (idempotent)."""
+        ...
+
 
 INBOX_DDL = (
     "CREATE TABLE IF NOT EXISTS inbox ("

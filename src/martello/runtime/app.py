@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import PlainTextResponse
 
 from martello import __version__
@@ -97,5 +97,7 @@ def create_app(
     app.include_router(ops_api.build_router())
     for module in shop.modules.values():
         for router in module.routes():
-            app.include_router(router)  # type: ignore[arg-type]
+            if not isinstance(router, APIRouter):
+                raise TypeError(f"{module.name} module: routes() must give FastAPI routers, got {router!r}")
+            app.include_router(router)
     return app

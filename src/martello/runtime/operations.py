@@ -108,13 +108,10 @@ async def rebuild(shop: Shop, name: str, progress: Progress | None = None) -> in
     """Rebuild one projection from its module's log and swap it in atomically; return its position."""
     module_name, runner = find_projection(shop, name)
     module = shop.modules[module_name]
-    scratch = shop.scratch_database(module_name)
-    try:
+    async with shop.scratch(module_name) as scratch:
         return await rebuild_projection(
             runner.projection, module.context.store, module.context.database, scratch, progress=progress
         )
-    finally:
-        shop.drop_scratch(scratch)
 
 
 async def retry(shop: Shop, name: str) -> tuple[ProjectionRunner, Stall | None]:

@@ -2,5 +2,6 @@
 
 from martello.adapters.sqlite.database import SqliteDatabase
 from martello.adapters.sqlite.event_store import SqliteEventStore
+from martello.adapters.sqlite.storage import SqliteStorage
 
-__all__ = ["SqliteDatabase", "SqliteEventStore"]
+__all__ = ["SqliteDatabase", "SqliteEventStore", "SqliteStorage"]
