@@ -7,6 +7,7 @@ admin HTTP endpoints under /api/v1/ops.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +62,7 @@ async def projection_status(shop: Shop) -> list[ProjectionStatus]:
         head = await store.head()
         stalls = await module.context.database.read(read_stalls)
         for name, runner in module.projections.items():
-            checkpoint = await module.context.database.read(lambda tx, n=name: _checkpoint(tx, n))
+            checkpoint = await module.context.database.read(functools.partial(_checkpoint, name=name))
             unapplied = await count_unapplied(store, checkpoint, runner.projection.event_types)
             report.append(ProjectionStatus(module_name, name, checkpoint, head, unapplied, stalls.get(name)))
     return report
