@@ -114,8 +114,8 @@ class Shop:
                 report[name] = self.started and reached
             except Exception:
                 report[name] = False
-        connected = getattr(self.bus, "connected", None)
+        connected = self.bus.connected
         if connected is not None:
-            report["message-bus"] = bool(connected)
+            report["message-bus"] = connected
         return report
 
