@@ -46,8 +46,10 @@ class ModuleStore(EventStore, Outbox, Protocol):
 class Storage(Protocol):
     """Where the modules of one process keep their data: one engine's databases and event stores."""
 
-    directory: Path | None
-    """The local directory holding the data, which one shop at a time may use (None: a server holds it)."""
+    @property
+    def directory(self) -> Path | None:
+        """The local directory holding the data, which one shop at a time may use (None: a server holds it)."""
+        ...
 
     def module(self, name: str, clock: Clock) -> tuple[Database, ModuleStore]:
         """The database and event store of module `name` (not opened yet)."""

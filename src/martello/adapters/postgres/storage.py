@@ -6,7 +6,6 @@ import math
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from martello.adapters.postgres.database import PostgresDatabase
 from martello.adapters.postgres.event_store import PostgresEventStore
@@ -15,7 +14,7 @@ from martello.kernel.database import Database
 
 
 class PostgresStorage:
-    directory: Path | None = None  # the server keeps the data; replicas share it
+    directory: None = None  # the server keeps the data; replicas share it
 
     def __init__(self, url: str, *, schema_prefix: str = "mtl_", wait_for_server: float = math.inf) -> None:
         self.url = url

@@ -15,18 +15,17 @@ from martello.kernel.ids import uuid7
 
 class SqliteStorage:
     def __init__(self, directory: Path, *, synchronous: str = "NORMAL") -> None:
-        self.directory: Path | None = directory
-        self.path = directory
+        self.directory = directory
         self.synchronous = synchronous
 
     def module(self, name: str, clock: Clock) -> tuple[SqliteDatabase, SqliteEventStore]:
-        database = SqliteDatabase(self.path / f"{name}.db", synchronous=self.synchronous)
+        database = SqliteDatabase(self.directory / f"{name}.db", synchronous=self.synchronous)
         return database, SqliteEventStore(database, clock=clock)
 
     @asynccontextmanager
     async def scratch(self, module: str) -> AsyncIterator[Database]:
         """A file beside the module's (`.rebuild-<module>-<id>.db`), deleted after."""
-        database = SqliteDatabase(self.path / f".rebuild-{module}-{uuid7()}.db", synchronous="OFF")
+        database = SqliteDatabase(self.directory / f".rebuild-{module}-{uuid7()}.db", synchronous="OFF")
         database.open()
         try:
             yield database
