@@ -39,6 +39,11 @@ class MessageBus(Protocol):
 
     async def stop(self) -> None: ...
 
+    @property
+    def connected(self) -> bool | None:
+        """Does the bus reach its server right now? None when there is no server to reach (for readiness)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class _Subscription:
@@ -53,6 +58,8 @@ class InProcessBus:
     The outbox deletes a message only after `publish` returned, so a crash mid-delivery means the
     message is delivered again on restart; consumers make that harmless with their inbox.
     """
+
+    connected: None = None  # nothing to reach: always ready
 
     def __init__(self, retries: int = 3) -> None:
         self._subscriptions: list[_Subscription] = []

@@ -13,7 +13,8 @@ T = TypeVar("T")
 
 
 class Cursor(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def fetchone(self) -> Any: ...
 
@@ -33,6 +34,18 @@ class Database(Protocol):
 
     async def read(self, fn: Callable[[Transaction], T]) -> T:
         """Run `fn` against a consistent read-only view."""
+        ...
+
+    def open(self) -> None:
+        """Get ready to serve (idempotent; a server may not answer yet: connections are made as needed)."""
+        ...
+
+    async def ping(self, timeout: float = 1.0) -> bool:
+        """Can the storage be reached right now (within `timeout` seconds)? For readiness probes."""
+        ...
+
+    def close(self) -> None:
+        """Finish what was queued and let go of every connection (idempotent)."""
         ...
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar, Protocol, TypeVar
 
 from martello.kernel.bus import MessageBus
@@ -32,6 +34,31 @@ C = TypeVar("C", bound=Consumer)
 
 class ModuleStore(EventStore, Outbox, Protocol):
     """An event store that also keeps the module's outbox (they commit together)."""
+
+    async def migrate(self) -> None:
+        """Create its tables, or bring them up to date (idempotent; may wait for a server to answer)."""
+        ...
+
+    async def close(self) -> None:
+        """Stop its background work (listeners, leases); the database it writes to is closed by its owner."""
+        ...
+
+
+class Storage(Protocol):
+    """Where the modules of one process keep their data: one engine's databases and event stores."""
+
+    @property
+    def directory(self) -> Path | None:
+        """The local directory holding the data, which one shop at a time may use (None: a server holds it)."""
+        ...
+
+    def module(self, name: str, clock: Clock) -> tuple[Database, ModuleStore]:
+        """The database and event store of module `name` (not opened yet)."""
+        ...
+
+    def scratch(self, module: str) -> AbstractAsyncContextManager[Database]:
+        """An empty, open database beside the module's, dropped on leaving: where read models are rebuilt."""
+        ...
 
 
 @dataclass

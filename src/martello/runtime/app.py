@@ -7,7 +7,7 @@ import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse, Response
 
@@ -119,5 +119,7 @@ def create_app(
     app.include_router(ops_api.build_router())
     for module in shop.modules.values():
         for router in module.routes():
-            app.include_router(router)  # type: ignore[arg-type]
+            if not isinstance(router, APIRouter):
+                raise TypeError(f"{module.name} module: routes() must give FastAPI routers, got {router!r}")
+            app.include_router(router)
     return app

@@ -138,8 +138,8 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled, after a clean stop
         server.run()  # on uvloop when installed (uvicorn[standard]): cheaper wake-ups and socket writes
     if server.start_failure is not None:
-        error = server.start_failure
-        log.error("martello could not start: %s", error, exc_info=None if _explained(error) else error)
+        failure = server.start_failure
+        log.error("martello could not start: %s", failure, exc_info=None if _explained(failure) else failure)
         return 1
     return 0
 

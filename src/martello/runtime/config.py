@@ -9,7 +9,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-ALL_MODULES = ("user", "catalog", "warehouse", "cart", "order", "analytics")
+from martello.runtime.registry import MODULE_NAMES
+
+ALL_MODULES = MODULE_NAMES
+"""Every module, in the registry's order (`runtime/registry.py` is the one list)."""
 
 
 class ConfigError(ValueError):
@@ -46,7 +49,7 @@ class Settings:
     metrics_token: str | None = None
     """When set, /metrics requires `Authorization: Bearer <metrics_token>`."""
     extra: Mapping[str, str] = field(default_factory=dict)
-    """Every other MTL_* variable, lower-cased without the prefix, for modules to read."""
+    """Every other MTL_* variable, lower-cased without the prefix, for modules to read (see `module_settings`)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -85,7 +88,11 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def module_settings(self, name: str) -> dict[str, str]:
-        return {"snapshot_every": str(self.snapshot_every), **self.extra}
+        """What module `name` reads: `snapshot_every` and every other `MTL_<KEY>`, where `MTL_<MODULE>_<KEY>`
+        (e.g. `MTL_ORDER_SNAPSHOT_EVERY=20`) overrides `<key>` for that module alone."""
+        prefix = f"{name}_"
+        own = {key.removeprefix(prefix): value for key, value in self.extra.items() if key.startswith(prefix)}
+        return {"snapshot_every": str(self.snapshot_every), **self.extra, **own}
 
 
 def auth_secret(settings: Settings) -> str:

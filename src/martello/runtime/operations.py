@@ -7,6 +7,7 @@ admin HTTP endpoints under /api/v1/ops.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +62,7 @@ async def projection_status(shop: Shop) -> list[ProjectionStatus]:
         head = await store.head()
         stalls = await module.context.database.read(read_stalls)
         for name, runner in module.projections.items():
-            checkpoint = await module.context.database.read(lambda tx, n=name: _checkpoint(tx, n))
+            checkpoint = await module.context.database.read(functools.partial(_checkpoint, name=name))
             unapplied = await count_unapplied(store, checkpoint, runner.projection.event_types)
             report.append(ProjectionStatus(module_name, name, checkpoint, head, unapplied, stalls.get(name)))
     return report
@@ -108,13 +109,10 @@ async def rebuild(shop: Shop, name: str, progress: Progress | None = None) -> in
     """Rebuild one projection from its module's log and swap it in atomically; return its position."""
     module_name, runner = find_projection(shop, name)
     module = shop.modules[module_name]
-    scratch = shop.scratch_database(module_name)
-    try:
+    async with shop.scratch(module_name) as scratch:
         return await rebuild_projection(
             runner.projection, module.context.store, module.context.database, scratch, progress=progress
         )
-    finally:
-        shop.drop_scratch(scratch)
 
 
 async def retry(shop: Shop, name: str) -> tuple[ProjectionRunner, Stall | None]:

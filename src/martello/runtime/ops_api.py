@@ -73,7 +73,7 @@ def build_router() -> APIRouter:
 
     @router.get("/streams/{stream_id}", response_model=HistoryOut, summary="Any stream's events with their envelopes")
     async def stream(stream_id: Id, request: Request, _: Admin) -> HistoryOut:
-        _, envelopes = await operations.stream_history(shop_of(request), stream_id)
+        _module, envelopes = await operations.stream_history(shop_of(request), stream_id)
         return history(stream_id, envelopes)
 
     return router

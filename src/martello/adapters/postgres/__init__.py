@@ -2,5 +2,6 @@
 
 from martello.adapters.postgres.database import DatabaseMissing, PostgresDatabase
 from martello.adapters.postgres.event_store import PostgresEventStore
+from martello.adapters.postgres.storage import PostgresStorage
 
-__all__ = ["DatabaseMissing", "PostgresDatabase", "PostgresEventStore"]
+__all__ = ["DatabaseMissing", "PostgresDatabase", "PostgresEventStore", "PostgresStorage"]

@@ -1,5 +1,7 @@
 """The event store, snapshots, outbox and inbox of one module in its own PostgreSQL schema.
 
+The store itself is `SqlEventStore`; here is what PostgreSQL does its own way.
+
 Global order with concurrent writers
 ------------------------------------
 A follower reads `read_all(after=n)` and then asks for what comes after the last position it saw.
@@ -32,67 +34,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, Unpack
 
-import orjson
 import psycopg
 
-from martello.adapters.postgres.database import PostgresDatabase, lock_schema
+from martello.adapters.postgres.database import PostgresDatabase, PostgresTransaction, lock_schema
 from martello.adapters.postgres.lease import AdvisoryLease
 from martello.adapters.postgres.migrations import MIGRATIONS
 from martello.adapters.postgres.notifications import Listener, Signal
-from martello.kernel.clock import Clock, SystemClock
-from martello.kernel.envelope import Envelope, MessageContext
-from martello.kernel.errors import ConcurrencyError, DuplicateMessage, UniqueKeyTaken
-from martello.kernel.events import Event, EventRegistry, registry, to_data
-from martello.kernel.ids import IdProvider, new_id
-from martello.kernel.store import AppendResult, Snapshot, decode_rows
+from martello.adapters.sql import SqlEventStore, StoreOptions
+from martello.kernel.database import Transaction
 
 log = logging.getLogger("martello.postgres")
 
-EVENT_COLUMNS = (
-    "position, stream_id, stream_version, message_id, type, schema_version, data, timestamp,"
-    " correlation_id, causation_id, actor"
-)
-INSERT_EVENT = (
-    "INSERT INTO events (position, stream_id, stream_version, message_id, type, schema_version, data, timestamp,"
-    " correlation_id, causation_id, actor) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s)"
-)
-INSERT_OUTBOX = (
-    "INSERT INTO outbox (message_id, type, schema_version, data, stream_id, stream_version, position, timestamp,"
-    " correlation_id, causation_id, actor) VALUES (%s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s)"
-)
-OUTBOX_COLUMNS = (
-    "id, message_id, type, schema_version, data, stream_id, stream_version, position, timestamp,"
-    " correlation_id, causation_id, actor"
-)
-
-Connection = psycopg.Connection[Any]
+T = TypeVar("T")
 
 
-def utc(moment: datetime) -> datetime:
-    """Naive times are taken as UTC (as the SQLite store does)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+class PostgresDialect:
+    json_value = "?::jsonb"
 
-
-class PostgresEventStore:
-    def __init__(
-        self,
-        database: PostgresDatabase,
-        *,
-        events: EventRegistry = registry,
-        clock: Clock | None = None,
-        ids: IdProvider = new_id,
-        wait_for_server: float = 0.0,
-    ) -> None:
+    def __init__(self, database: PostgresDatabase, wait_for_server: float = 0.0) -> None:
         self.database = database
         self.wait_for_server = wait_for_server
-        """How long `migrate` retries while the server is unreachable (a service may start before it)."""
-        self.registry = events
-        self.clock = clock or SystemClock()
-        self.ids = ids
         schema = database.schema
         self.events_channel = f"{schema}.events"
         self.outbox_channel = f"{schema}.outbox"
@@ -104,6 +69,14 @@ class PostgresEventStore:
             {self.events_channel: self._appended, self.outbox_channel: self._outbox_filled},
         )
         self._relay_lease = AdvisoryLease(database.url, f"{schema}:outbox-relay")
+
+    async def write(self, fn: Callable[[Transaction], T]) -> T:
+        """READ COMMITTED: appends take turns on the `log_head` row, so they need no serializable retry."""
+        schema = self.database.schema
+        return await self.database.run(lambda c: fn(PostgresTransaction(c, schema)), isolation="READ COMMITTED")
+
+    async def read(self, fn: Callable[[Transaction], T]) -> T:
+        return await self.database.read(fn)
 
     async def migrate(self) -> None:
         """Apply the migrations not applied yet (waiting up to `wait_for_server` for the server; the wait
@@ -124,7 +97,7 @@ class PostgresEventStore:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
 
-    def _migrate(self, connection: Connection) -> None:
+    def _migrate(self, connection: psycopg.Connection[Any]) -> None:
         lock_schema(connection, self.database.schema, "ddl")
         connection.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -141,249 +114,61 @@ class PostgresEventStore:
             )
             log.info("%s: applied migration %d (%s)", self.database.schema, version, description)
 
-    async def close(self) -> None:
-        await self._listener.stop()
-        await asyncio.to_thread(self._relay_lease.release)
+    def claim_positions(self, tx: Transaction, count: int) -> int:
+        """The turn of this append: positions after the last committed one, the row lock held until commit."""
+        claimed = tx.execute("UPDATE log_head SET position = position + ? RETURNING position", (count,)).fetchone()
+        assert claimed is not None, "log_head has its row from the first migration"
+        return int(claimed[0]) - count + 1
 
-    # -- writing ---------------------------------------------------------------------------------
+    def head(self, tx: Transaction) -> int:
+        row = tx.execute("SELECT position FROM log_head").fetchone()
+        return int(row[0]) if row else 0
 
-    async def append(
-        self,
-        stream_id: str,
-        events: Sequence[Event],
-        context: MessageContext,
-        *,
-        expected_version: int | None,
-        outbox: Sequence[Event] = (),
-        inbox: tuple[str, str] | None = None,
-        unique: Sequence[tuple[str, str]] = (),
-    ) -> AppendResult:
-        if not events:
-            raise ValueError("append needs at least one event")
-        moment = utc(self.clock.now())
-        correlation, causation, actor = context.correlation_id, context.causation_id, context.actor
-        rows = [
-            (self.ids(), event.__event_type__, event.__schema_version__, orjson.dumps(to_data(event)).decode())
-            for event in events
-        ]
-        messages = [
-            (self.ids(), m.__event_type__, m.__schema_version__, orjson.dumps(to_data(m)).decode()) for m in outbox
-        ]
-        claims = sorted(set(unique))  # one lock order for every append: no deadlock between two claimants
+    def any_of(self, column: str, values: Collection[str]) -> tuple[str, list[Any]]:
+        return f"{column} = ANY(?)", [list(values)]
 
-        def write(connection: Connection) -> tuple[int, int]:
-            if inbox is not None:
-                handled = "INSERT INTO inbox (consumer, message_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"
-                if connection.execute(handled, inbox).rowcount == 0:
-                    raise DuplicateMessage(f"{inbox[0]} already handled {inbox[1]}", consumer=inbox[0])
-            for kind, value in claims:
-                claim = "INSERT INTO unique_keys (kind, value, stream_id) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
-                if connection.execute(claim, (kind, value, stream_id)).rowcount == 0:
-                    owner = connection.execute(
-                        "SELECT stream_id FROM unique_keys WHERE kind = %s AND value = %s", (kind, value)
-                    ).fetchone()
-                    if owner is None or owner[0] != stream_id:
-                        raise UniqueKeyTaken(kind, value)
-            # The turn of this append: positions after the last committed one, lock held until commit.
-            claimed = connection.execute(
-                "UPDATE log_head SET position = position + %s RETURNING position", (len(rows),)
-            ).fetchone()
-            assert claimed is not None, "log_head has its row from the first migration"
-            first = int(claimed[0]) - len(rows) + 1
-            found = connection.execute(
-                "SELECT max(stream_version) FROM events WHERE stream_id = %s", (stream_id,)
-            ).fetchone()
-            current = int(found[0] or 0) if found else 0
-            if expected_version is not None and current != expected_version:
-                raise ConcurrencyError(stream_id, expected_version, current)
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    INSERT_EVENT,
-                    [
-                        (first + i, stream_id, current + 1 + i, *row, moment, correlation, causation, actor)
-                        for i, row in enumerate(rows)
-                    ],
-                )
-                last, version = first + len(rows) - 1, current + len(rows)
-                if messages:
-                    cursor.executemany(
-                        INSERT_OUTBOX,
-                        [(*m, stream_id, version, last, moment, correlation, causation, actor) for m in messages],
-                    )
-            connection.execute("SELECT pg_notify(%s, %s)", (self.events_channel, str(last)))
-            if messages:
-                connection.execute("SELECT pg_notify(%s, '')", (self.outbox_channel,))
-            return current, first
+    def stamp(self, moment: datetime) -> datetime:
+        return moment
 
-        current, first = await self.database.run(write, isolation="READ COMMITTED")
+    def moment(self, stored: datetime) -> datetime:
+        return stored.astimezone(UTC)
+
+    def loads(self, stored: Any) -> Any:
+        return stored  # JSONB comes back decoded
+
+    def notify(self, tx: Transaction, position: int, messages: bool) -> None:
+        tx.execute("SELECT pg_notify(?, ?)", (self.events_channel, str(position)))
+        if messages:
+            tx.execute("SELECT pg_notify(?, '')", (self.outbox_channel,))
+
+    def committed(self, messages: bool) -> None:
         self._appended.fire()
         if messages:
             self._outbox_filled.fire()
-        envelopes = tuple(
-            Envelope(
-                message_id,
-                type_,
-                schema,
-                stream_id,
-                current + 1 + i,
-                first + i,
-                moment,
-                correlation,
-                causation,
-                actor,
-                event,
-            )
-            for i, ((message_id, type_, schema, _), event) in enumerate(zip(rows, events, strict=True))
-        )
-        return AppendResult(stream_id, current + len(rows), first + len(rows) - 1, envelopes)
 
-    # -- reading ---------------------------------------------------------------------------------
-
-    def _envelope(self, row: Any) -> Envelope[Event]:
-        position, stream_id, version, message_id, type_, schema, data, stamp, correlation, causation, actor = row
-        return Envelope(
-            message_id,
-            type_,
-            schema,
-            stream_id,
-            version,
-            position,
-            stamp.astimezone(UTC),
-            correlation,
-            causation,
-            actor,
-            self.registry.decode(type_, schema, data),
-        )
-
-    async def _select(self, query: str, params: Sequence[Any]) -> list[Any]:
-        return await self.database.run(lambda c: c.execute(query, params).fetchall(), read_only=True)
-
-    @staticmethod
-    def _stream_query(
-        columns: str, stream_id: str, after_version: int, to_version: int | None, until: datetime | None
-    ) -> tuple[str, list[Any]]:
-        query = f"SELECT {columns} FROM events WHERE stream_id = %s AND stream_version > %s"
-        params: list[Any] = [stream_id, after_version]
-        if to_version is not None:
-            query += " AND stream_version <= %s"
-            params.append(to_version)
-        if until is not None:
-            query += " AND timestamp <= %s"
-            params.append(utc(until))
-        return query + " ORDER BY stream_version", params
-
-    async def read_stream(
-        self,
-        stream_id: str,
-        *,
-        after_version: int = 0,
-        to_version: int | None = None,
-        until: datetime | None = None,
-    ) -> list[Envelope[Event]]:
-        query, params = self._stream_query(EVENT_COLUMNS, stream_id, after_version, to_version, until)
-        return [self._envelope(row) for row in await self._select(query, params)]
-
-    async def load_events(
-        self,
-        stream_id: str,
-        *,
-        after_version: int = 0,
-        to_version: int | None = None,
-        until: datetime | None = None,
-    ) -> list[Event]:
-        columns = "type, schema_version, data"
-        query, params = self._stream_query(columns, stream_id, after_version, to_version, until)
-        decode = self.registry.decode
-        return [decode(type_, schema, data) for type_, schema, data in await self._select(query, params)]
-
-    async def read_all(
-        self, after: int, limit: int = 1000, types: Collection[str] | None = None
-    ) -> list[Envelope[Event]]:
-        if types is not None:
-            if not types:
-                return []
-            query = f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s AND type = ANY(%s)"
-            rows = await self._select(query + " ORDER BY position LIMIT %s", (after, list(types), limit))
-        else:
-            query = f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position LIMIT %s"
-            rows = await self._select(query, (after, limit))
-        return decode_rows(rows, self._envelope, _stored_event)
-
-    async def head(self) -> int:
-        rows = await self._select("SELECT position FROM log_head", ())
-        return int(rows[0][0]) if rows else 0
-
-    async def wait_for_events(self, after: int, timeout: float) -> None:
+    def listen(self) -> None:
         self._listener.ensure_started()
-        if await self.head() > after:
-            return
+
+    async def wait_for_events(self, timeout: float) -> None:
         await self._appended.wait(timeout)
-
-    # -- snapshots -------------------------------------------------------------------------------
-
-    async def save_snapshot(self, snapshot: Snapshot) -> None:
-        state = orjson.dumps(snapshot.state).decode()
-        query = (
-            "INSERT INTO snapshots (stream_id, version, schema, state) VALUES (%s, %s, %s, %s::jsonb)"
-            " ON CONFLICT (stream_id, version) DO UPDATE SET schema = excluded.schema, state = excluded.state"
-        )
-        params = (snapshot.stream_id, snapshot.version, snapshot.schema, state)
-        await self.database.run(lambda c: c.execute(query, params), isolation="READ COMMITTED")
-
-    async def load_from_snapshot(
-        self, stream_id: str, *, snapshot_schema: int, to_version: int | None = None
-    ) -> tuple[Snapshot | None, list[Event]]:
-        bound = to_version if to_version is not None else 2**62
-        snapshot_query = (
-            "SELECT version, state FROM snapshots WHERE stream_id = %s AND schema = %s AND version <= %s"
-            " ORDER BY version DESC LIMIT 1"
-        )
-
-        def read(connection: Any) -> tuple[Any, list[Any]]:
-            row = connection.execute(snapshot_query, (stream_id, snapshot_schema, bound)).fetchone()
-            after = row[0] if row else 0
-            query, params = self._stream_query("type, schema_version, data", stream_id, after, to_version, None)
-            return row, connection.execute(query, params).fetchall()
-
-        row, rows = await self.database.run(read, read_only=True)
-        snapshot = Snapshot(stream_id, row[0], snapshot_schema, row[1]) if row else None
-        decode = self.registry.decode
-        return snapshot, [decode(type_, schema, data) for type_, schema, data in rows]
-
-    # -- outbox ----------------------------------------------------------------------------------
-
-    async def pending(self, limit: int) -> list[tuple[int, Envelope[Event]]]:
-        """The oldest unpublished messages - for the replica holding the relay lease; none for the others."""
-        if not await self._relay_lease.acquire():
-            return []
-        rows = await self._select(f"SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY id LIMIT %s", (limit,))
-        return decode_rows(rows, self._message, _stored_message)
-
-    def _message(self, row: Any) -> tuple[int, Envelope[Event]]:
-        id_, message_id, type_, schema, data, stream_id, version, position, stamp, corr, cause, actor = row
-        event = self.registry.decode(type_, schema, data)
-        moment = stamp.astimezone(UTC)
-        return id_, Envelope(message_id, type_, schema, stream_id, version, position, moment, corr, cause, actor, event)
-
-    async def mark_published(self, up_to: int) -> None:
-        await self.database.run(
-            lambda c: c.execute("DELETE FROM outbox WHERE id <= %s", (up_to,)), isolation="READ COMMITTED"
-        )
 
     async def wait_for_messages(self, timeout: float) -> None:
         self._listener.ensure_started()
         await self._outbox_filled.wait(timeout)
 
+    async def may_relay(self) -> bool:
+        return await self._relay_lease.acquire()
 
-def _stored(columns: str, row: Any) -> tuple[int, dict[str, Any]]:
-    stored = dict(zip(columns.replace(" ", "").split(","), row, strict=True))
-    stored["timestamp"] = stored["timestamp"].isoformat()
-    return int(row[0]), stored
-
-
-def _stored_event(row: Any) -> tuple[int, dict[str, Any]]:
-    return _stored(EVENT_COLUMNS, row)
+    async def close(self) -> None:
+        await self._listener.stop()
+        await asyncio.to_thread(self._relay_lease.release)
 
 
-def _stored_message(row: Any) -> tuple[int, dict[str, Any]]:
-    return _stored(OUTBOX_COLUMNS, row)
+class PostgresEventStore(SqlEventStore):
+    def __init__(
+        self, database: PostgresDatabase, *, wait_for_server: float = 0.0, **options: Unpack[StoreOptions]
+    ) -> None:
+        """`wait_for_server`: how long `migrate` retries while the server is unreachable (a service may start
+        before it)."""
+        super().__init__(PostgresDialect(database, wait_for_server), **options)
+        self.database = database

@@ -239,3 +239,12 @@ class SqliteDatabase:
             self._read_jobs.put(None)
         for thread in self._readers:
             thread.join()
+
+    async def ping(self, timeout: float = 1.0) -> bool:
+        """Does a read succeed within `timeout` seconds?"""
+        probe = asyncio.ensure_future(self.read(lambda tx: tx.execute("SELECT 1").fetchone()))
+        done, _ = await asyncio.wait((probe,), timeout=timeout)
+        if not done:
+            probe.cancel()
+            return False
+        return probe.exception() is None

@@ -21,6 +21,12 @@ class MemoryDatabase:
         self._connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self._lock = threading.Lock()
 
+    def open(self) -> None:
+        """Open already (in memory, at construction)."""
+
+    async def ping(self, timeout: float = 1.0) -> bool:
+        return True
+
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         return await asyncio.to_thread(self._run, fn, commit=True)
 
