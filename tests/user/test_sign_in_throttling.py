@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-from martello.kernel.clock import FixedClock
 from martello.modules.user.application.bootstrap import DEV_ADMIN_PASSWORD
 from martello.modules.user.application.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT, WINDOW_SECONDS
+from tests.clock import FixedClock
 from tests.conftest import ShopClient
 from tests.user.test_http import API, FAST, PASSWORD, Shop, problem_of, sign_up
 

@@ -5,7 +5,7 @@ Never edit a migration that has shipped; add the next one.
 
 from __future__ import annotations
 
-from martello.kernel.database import INBOX_DDL
+from martello.kernel.inbox import INBOX_DDL
 
 Migration = tuple[int, str, tuple[str, ...]]
 

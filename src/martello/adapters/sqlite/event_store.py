@@ -11,11 +11,11 @@ import orjson
 
 from martello.adapters.sqlite.database import CommitSignal, SqliteDatabase
 from martello.kernel.clock import Clock, SystemClock
-from martello.kernel.database import INBOX_DDL
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import ConcurrencyError, DuplicateMessage, UniqueKeyTaken
 from martello.kernel.events import Event, EventRegistry, registry, to_data
 from martello.kernel.ids import IdProvider, new_id
+from martello.kernel.inbox import INBOX_DDL
 from martello.kernel.store import AppendResult, Snapshot, decode_rows
 
 SCHEMA = (

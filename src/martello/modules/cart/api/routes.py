@@ -9,12 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 
 from martello.kernel.envelope import MessageContext
+from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.cart.api.schemas import AddItemIn, CartOut, ChangeQuantityIn, ProductOnSaleOut
 from martello.modules.cart.application import commands as c
 from martello.modules.cart.application.queries import GetCart, GetCartHistory, GetOpenCart, ListProductsOnSale
 from martello.modules.cart.domain.cart import Cart
 from martello.web.auth import User
-from martello.web.commands import CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.commands import CommandAccepted, Context, Expecting
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Id, Limit, MinPosition, Offset, SkuPath
 

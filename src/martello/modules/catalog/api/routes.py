@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 
 from martello.kernel.envelope import MessageContext
+from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.catalog.api.schemas import (
     AddProductIn,
     CatalogOut,
@@ -24,7 +25,7 @@ from martello.modules.catalog.application.queries import (
 )
 from martello.modules.catalog.domain.catalog import Catalog
 from martello.web.auth import Admin
-from martello.web.commands import CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.commands import CommandAccepted, Context, Expecting
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Filter, Id, Limit, MinPosition, Offset, SkuPath
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from martello.kernel.limits import (
+    MAX_CURRENCY_LENGTH,
     MAX_DESCRIPTION_LENGTH,
     MAX_NAME_LENGTH,
     MAX_PRICE_AMOUNT,
@@ -18,7 +19,7 @@ class MoneyIn(Strict):
     amount: int = Field(
         ge=1, le=MAX_PRICE_AMOUNT, description="Minor units of the currency (cents): 1999 is 19.99; 1 to 10^9"
     )
-    currency: str = Field(default="EUR", min_length=3, max_length=3, description="ISO 4217 code")
+    currency: str = Field(default="EUR", min_length=3, max_length=MAX_CURRENCY_LENGTH, description="ISO 4217 code")
 
 
 class MoneyOut(BaseModel):

@@ -9,12 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 
 from martello.kernel.limits import MAX_ID_LENGTH
+from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.order.api.schemas import OrderOut
 from martello.modules.order.application.commands import CancelOrder, PayOrder, ShipOrder
 from martello.modules.order.application.queries import GetOrder, GetOrderHistory, ListOrders
 from martello.modules.order.domain.order import Order
 from martello.web.auth import Admin, User
-from martello.web.commands import CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.commands import CommandAccepted, Context, Expecting
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Filter, Id, IdFilter, Limit, MinPosition, Offset
 

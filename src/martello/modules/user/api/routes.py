@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 
 from martello.kernel.envelope import MessageContext
 from martello.kernel.errors import InvalidValue
+from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.user.api.schemas import (
     PasswordChangeIn,
     ProfileIn,
@@ -31,7 +32,7 @@ from martello.modules.user.application.queries import GetUser, GetUserHistory, L
 from martello.modules.user.application.sign_in import Account, Authenticate
 from martello.modules.user.domain.user import User as UserAccount
 from martello.web.auth import Admin, TokenService, User
-from martello.web.commands import CommandAccepted, Context, wait_for_position
+from martello.web.commands import CommandAccepted, Context
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Filter, Id, Limit, MinPosition, Offset
 

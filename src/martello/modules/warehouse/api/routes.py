@@ -6,12 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.warehouse.api.schemas import ReceiveStockIn, StockOut
 from martello.modules.warehouse.application.commands import ReceiveStock
 from martello.modules.warehouse.application.queries import GetStock, ListStock
 from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
 from martello.web.auth import Admin
-from martello.web.commands import CommandAccepted, Context, wait_for_position
+from martello.web.commands import CommandAccepted, Context
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Limit, MinPosition, Offset, SkuPath
 
