@@ -46,6 +46,10 @@ class CreateCatalogIn(Strict):
     description: str = Field(default="", max_length=MAX_DESCRIPTION_LENGTH)
 
 
+class RenameCatalogIn(Expecting):
+    name: str = Field(max_length=MAX_NAME_LENGTH, description="One line, no control or bidi-override characters")
+
+
 class RejectCatalogIn(Expecting):
     reason: str = Field(max_length=MAX_REASON_LENGTH)
 
@@ -126,6 +130,10 @@ def build_router(module: Any) -> APIRouter:
 
     for action, behaviour in TRANSITIONS.items():
         _transition_route(router, action, behaviour, change)
+
+    @router.post("/catalogs/{catalog_id}/rename", response_model=CommandAccepted, summary="Rename a catalog")
+    async def rename_catalog(catalog_id: Id, body: RenameCatalogIn, context: Context, _: Admin) -> CommandAccepted:
+        return await change(catalog_id, body, lambda catalog: catalog.rename(body.name), context)
 
     @router.post("/catalogs/{catalog_id}/reject", response_model=CommandAccepted, summary="Reject a catalog")
     async def reject_catalog(catalog_id: Id, body: RejectCatalogIn, context: Context, _: Admin) -> CommandAccepted:
