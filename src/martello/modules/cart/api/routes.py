@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
+from pydantic import Field
 
 from martello.kernel.envelope import MessageContext
+from martello.kernel.limits import MAX_LINE_QUANTITY, MAX_SKU_LENGTH
 from martello.kernel.read_your_writes import wait_for_position
-from martello.modules.cart.api.schemas import AddItemIn, CartOut, ChangeQuantityIn, ProductOnSaleOut
+from martello.modules.cart.api.schemas import CartOut, ProductOnSaleOut
 from martello.modules.cart.application import commands as c
 from martello.modules.cart.application.queries import GetCart, GetCartHistory, GetOpenCart, ListProductsOnSale
 from martello.modules.cart.domain.cart import Cart
@@ -18,6 +20,18 @@ from martello.web.auth import User
 from martello.web.commands import CommandAccepted, Context, Expecting
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Id, Limit, MinPosition, Offset, SkuPath
+
+
+class AddItemIn(Expecting):
+    sku: str = Field(max_length=MAX_SKU_LENGTH)
+    quantity: int = Field(
+        default=1, ge=1, le=MAX_LINE_QUANTITY, description="1 to 999; added to what the cart already holds"
+    )
+
+
+class ChangeQuantityIn(Expecting):
+    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY, description="The new quantity: 1 to 999")
+
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import Field
 
+from martello.kernel.limits import MAX_STOCK_RECEIPT
 from martello.kernel.read_your_writes import wait_for_position
-from martello.modules.warehouse.api.schemas import ReceiveStockIn, StockOut
+from martello.modules.warehouse.api.schemas import StockOut
 from martello.modules.warehouse.application.commands import ReceiveStock
 from martello.modules.warehouse.application.queries import GetStock, ListStock
 from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
 from martello.web.auth import Admin
-from martello.web.commands import CommandAccepted, Context
+from martello.web.commands import CommandAccepted, Context, Strict
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Limit, MinPosition, Offset, SkuPath
+
+
+class ReceiveStockIn(Strict):
+    quantity: int = Field(ge=1, le=MAX_STOCK_RECEIPT, description="Units received: 1 to 1,000,000")
 
 
 def build_router(module: Any) -> APIRouter:
