@@ -87,24 +87,24 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/cart/items", status_code=201, response_model=CommandAccepted, summary="Add a product to my cart")
     async def add_item(body: AddItemIn, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.AddItem(user.user_id, body.expected_version, body.sku, body.quantity), context)
+        return await accepted(c.AddItem(**body.model_dump(), user_id=user.user_id), context)
 
     @router.post("/cart/items/{sku}/quantity", response_model=CommandAccepted, summary="Change a line's quantity")
     async def change_quantity(sku: SkuPath, body: ChangeQuantityIn, context: Context, user: User) -> CommandAccepted:
-        command = c.ChangeItemQuantity(user.user_id, body.expected_version, sku, body.quantity)
+        command = c.ChangeItemQuantity(**body.model_dump(), user_id=user.user_id, sku=sku)
         return await accepted(command, context)
 
     @router.post("/cart/items/{sku}/remove", response_model=CommandAccepted, summary="Remove a line")
     async def remove_item(sku: SkuPath, body: OptionalBody, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.RemoveItem(user.user_id, body.expected_version, sku), context)
+        return await accepted(c.RemoveItem(**body.model_dump(), user_id=user.user_id, sku=sku), context)
 
     @router.post("/cart/checkout", response_model=CommandAccepted, summary="Buy what my cart holds, at today's prices")
     async def check_out(body: OptionalBody, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.CheckOut(user.user_id, body.expected_version), context)
+        return await accepted(c.CheckOut(**body.model_dump(), user_id=user.user_id), context)
 
     @router.post("/cart/abandon", response_model=CommandAccepted, summary="Drop my open cart")
     async def abandon(body: OptionalBody, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.AbandonCart(user.user_id, body.expected_version), context)
+        return await accepted(c.AbandonCart(**body.model_dump(), user_id=user.user_id), context)
 
     @router.get("/products", response_model=list[ProductOnSaleOut], summary="What can be added to a cart today")
     async def products_on_sale(

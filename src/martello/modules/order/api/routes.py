@@ -69,16 +69,16 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/orders/{order_id}/pay", response_model=CommandAccepted, summary="Pay a confirmed order")
     async def pay_order(order_id: Id, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(PayOrder(order_id, body.expected_version), context))
+        return CommandAccepted.of(await commands.dispatch(PayOrder(**body.model_dump(), order_id=order_id), context))
 
     @router.post("/orders/{order_id}/ship", response_model=CommandAccepted, summary="Ship a paid order (admin)")
     async def ship_order(order_id: Id, body: OptionalBody, context: Context, _: Admin) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(ShipOrder(order_id, body.expected_version), context))
+        return CommandAccepted.of(await commands.dispatch(ShipOrder(**body.model_dump(), order_id=order_id), context))
 
     @router.post(
         "/orders/{order_id}/cancel", response_model=CommandAccepted, summary="Cancel an order that has not shipped"
     )
     async def cancel_order(order_id: Id, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(CancelOrder(order_id, body.expected_version), context))
+        return CommandAccepted.of(await commands.dispatch(CancelOrder(**body.model_dump(), order_id=order_id), context))
 
     return router

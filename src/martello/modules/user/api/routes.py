@@ -117,7 +117,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/users", status_code=201, response_model=CommandAccepted, summary="Sign up")
     async def sign_up(body: SignUpIn, context: Context) -> CommandAccepted:
-        command = RegisterUser(body.username, body.email, body.email_confirmation, body.password)
+        command = RegisterUser(**body.model_dump())
         return await accepted(command, context)
 
     @router.post("/sessions", response_model=SessionOut, summary="Sign in for a bearer token")
@@ -141,7 +141,7 @@ def build_router(module: Any) -> APIRouter:
         summary="Sign out: every token of the signed-in user issued until now stops counting, in every module",
     )
     async def sign_out(principal: User, context: Context) -> Response:
-        await commands.dispatch(SignOut(principal.user_id), context)
+        await commands.dispatch(SignOut(user_id=principal.user_id), context)
         return Response(status_code=204)
 
     @router.post(
@@ -152,13 +152,7 @@ def build_router(module: Any) -> APIRouter:
     async def change_password(
         body: PasswordChangeIn, principal: User, request: Request, context: Context
     ) -> SessionOut:
-        command = ChangePassword(
-            principal.user_id,
-            body.expected_version,
-            current_password=body.current_password,
-            new_password=body.new_password,
-            address=client_address(request),
-        )
+        command = ChangePassword(**body.model_dump(), user_id=principal.user_id, address=client_address(request))
         await commands.dispatch(command, context)
         # The roles of the caller's token are current: a role change would have revoked it.
         return session(request, principal.user_id, principal.roles, request.app.state.tokens.now())
@@ -180,7 +174,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.put("/me/profile", response_model=CommandAccepted, summary="Change the signed-in user's profile")
     async def change_profile(body: ProfileIn, principal: User, context: Context) -> CommandAccepted:
-        command = ChangeProfile(principal.user_id, body.expected_version, body.display_name, body.locale)
+        command = ChangeProfile(**body.model_dump(), user_id=principal.user_id)
         return await accepted(command, context)
 
     @router.get("/users", response_model=list[UserOut], summary="List users (admin)")
@@ -219,6 +213,6 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/users/{user_id}/role", response_model=CommandAccepted, summary="Change a user's role (admin)")
     async def change_role(user_id: Id, body: RoleIn, context: Context, _: Admin) -> CommandAccepted:
-        return await accepted(ChangeRole(user_id, body.expected_version, body.role), context)
+        return await accepted(ChangeRole(**body.model_dump(), user_id=user_id), context)
 
     return router

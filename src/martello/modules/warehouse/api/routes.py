@@ -34,7 +34,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/stock/{sku}/receive", response_model=CommandAccepted, summary="Receive units of a SKU")
     async def receive_stock(sku: SkuPath, body: ReceiveStockIn, context: Context, _: Admin) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(ReceiveStock(sku, body.quantity), context))
+        return CommandAccepted.of(await commands.dispatch(ReceiveStock(**body.model_dump(), sku=sku), context))
 
     @router.get("/stock", response_model=list[StockOut], summary="Stock of every SKU, now or as of the past")
     async def list_stock(
