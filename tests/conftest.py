@@ -48,7 +48,7 @@ class ShopClient(httpx.AsyncClient):
 
 @asynccontextmanager
 async def running_shop(settings: Settings, clock: Clock | None = None) -> AsyncIterator[ShopClient]:
-    """The shop's app and a client of it; `clock` (e.g. a `FixedClock`) is the shop's, its tokens' included."""
+    """The shop's app and a client of it; `clock` (a `tests.clock.FixedClock`) is the shop's and its tokens'."""
     app = create_app(settings, shop=Shop.from_settings(settings, clock=clock))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

@@ -22,6 +22,7 @@ from martello.modules.catalog.domain.events import (
     CatalogDeprecated,
     CatalogPaused,
     CatalogRejected,
+    CatalogRenamed,
     CatalogSubmittedForApproval,
     ProductAdded,
     ProductRemoved,
@@ -97,6 +98,34 @@ def test_a_price_is_from_one_minor_unit_to_a_billion(amount: int) -> None:
         Price(amount, "EUR")
     assert error.value.field == "price"
     assert Price(10**9, "EUR").amount == 10**9
+
+
+def test_renaming_a_catalog_records_its_new_name() -> None:
+    catalog = given(CREATED, HAT, SUBMITTED, APPROVED, ACTIVATED)
+    catalog.rename("  Winter  ")
+    then(catalog, CatalogRenamed(catalog_id=ID, name="Winter"))
+    assert catalog.name == "Winter"
+
+
+def test_renaming_a_catalog_to_its_own_name_records_nothing() -> None:
+    catalog = given(CREATED, CatalogRenamed(catalog_id=ID, name="Winter"))
+    catalog.rename("Winter")
+    then(catalog)
+
+
+def test_a_new_name_follows_the_rules_of_names() -> None:
+    catalog = given(CREATED)
+    with pytest.raises(InvalidValue) as refused:
+        catalog.rename("   ")
+    assert refused.value.field == "name"
+    then(catalog)
+
+
+def test_an_archived_catalog_cannot_be_renamed() -> None:
+    catalog = given(CREATED, HAT, SUBMITTED, APPROVED, ACTIVATED, DEPRECATED, CatalogArchived(catalog_id=ID))
+    with pytest.raises(TransitionNotAllowed):
+        catalog.rename("Winter")
+    then(catalog)
 
 
 def test_the_lifecycle_walks_from_initialized_to_archived() -> None:

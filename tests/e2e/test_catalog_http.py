@@ -103,6 +103,43 @@ async def test_bad_input_is_refused_with_a_problem_and_nothing_is_stored(client:
     assert catalog["version"] == 1 and catalog["products"] == []
 
 
+async def test_renaming_a_catalog_shows_in_its_view_and_its_history(client: ShopClient) -> None:
+    catalog_id = await create_active_catalog(client, {"SKU-1": 1999})
+    renamed = await client.post(f"{API}/catalogs/{catalog_id}/rename", json={"name": "Winter"}, headers=client.admin)
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["stream_version"] == 6
+
+    seen = {"min_position": renamed.json()["position"]}
+    catalog = (await client.get(f"{API}/catalogs/{catalog_id}", params=seen)).json()
+    assert (catalog["name"], catalog["status"], catalog["version"]) == ("Winter", "active", 6)
+    listed = (await client.get(f"{API}/catalogs", params=seen)).json()
+    assert [c["name"] for c in listed if c["id"] == catalog_id] == ["Winter"]
+    before = (await client.get(f"{API}/catalogs/{catalog_id}", params={"as_of_version": 5})).json()
+    assert before["name"] == "Summer"
+    history = (await client.get(f"{API}/catalogs/{catalog_id}/history", headers=client.admin)).json()
+    assert history["events"][-1]["type"] == "catalog.CatalogRenamed"
+    assert history["events"][-1]["data"] == {"catalog_id": catalog_id, "name": "Winter"}
+
+
+async def test_a_rename_is_refused_when_stale_blank_too_long_or_not_by_an_administrator(client: ShopClient) -> None:
+    catalog_id = await create_active_catalog(client, {"SKU-1": 1999})
+    rename = f"{API}/catalogs/{catalog_id}/rename"
+    stale = await client.post(rename, json={"name": "Winter", "expected_version": 1}, headers=client.admin)
+    assert (stale.status_code, problem_of(stale)["code"]) == (409, "concurrency-conflict")
+    blank = await client.post(rename, json={"name": "  "}, headers=client.admin)
+    assert (blank.status_code, problem_of(blank)["errors"][0]["field"]) == (422, "name")
+    too_long = await client.post(rename, json={"name": "x" * 201}, headers=client.admin)
+    assert (too_long.status_code, problem_of(too_long)["errors"][0]["field"]) == (422, "name")
+    unknown_field = await client.post(rename, json={"name": "Winter", "colour": "red"}, headers=client.admin)
+    assert unknown_field.status_code == 422
+    assert (await client.post(rename, json={"name": "Winter"}, headers=client.as_user("u-1"))).status_code == 403
+    missing = await client.post(f"{API}/catalogs/nope/rename", json={"name": "Winter"}, headers=client.admin)
+    assert missing.status_code == 404
+
+    history = (await client.get(f"{API}/catalogs/{catalog_id}/history", headers=client.admin)).json()
+    assert "catalog.CatalogRenamed" not in [event["type"] for event in history["events"]]
+
+
 async def test_writes_need_an_administrator(client: ShopClient) -> None:
     anonymous = await client.post(f"{API}/catalogs", json={"name": "Summer"})
     assert anonymous.status_code == 401

@@ -14,12 +14,13 @@ import pytest
 from martello.adapters.sqlite import SqliteDatabase, SqliteEventStore
 from martello.kernel.bus import InProcessBus
 from martello.kernel.consumer import Consumer, on
-from martello.kernel.database import INBOX_DDL, Database, Transaction
+from martello.kernel.database import Database, Transaction
 from martello.kernel.dead_letters import DEAD_LETTERS_DDL, OUTBOX, dead_letters
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import ConcurrencyError, DomainError
 from martello.kernel.events import Event, EventRegistry, event
 from martello.kernel.ids import new_id
+from martello.kernel.inbox import INBOX_DDL
 from martello.kernel.outbox import OutboxRelay
 
 events = EventRegistry()

@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from martello.adapters.postgres import PostgresDatabase
-from martello.kernel.database import INBOX_DDL, Transaction, mark_handled
+from martello.kernel.database import Transaction
+from martello.kernel.inbox import INBOX_DDL, mark_handled
 
 pytestmark = pytest.mark.postgres
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-from martello.kernel.clock import FixedClock
 from martello.modules.user.application.bootstrap import DEV_ADMIN_PASSWORD
 from martello.modules.user.application.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT, WINDOW_SECONDS
+from tests.clock import FixedClock
 from tests.conftest import ShopClient
 from tests.user.test_http import API, FAST, PASSWORD, Shop, problem_of, sign_up
 
@@ -44,7 +44,7 @@ def from_address(client: ShopClient, address: str) -> httpx.AsyncClient:
 
 
 async def test_a_burst_of_wrong_passwords_for_admin_is_throttled_after_five(shop: Shop) -> None:
-    """The reproducer: hundreds of wrong passwords for `admin` in seconds used to get 401 every time. (The clock
+    """Hundreds of wrong passwords for `admin` in seconds: five are answered 401, the rest 429. (The clock
     stands still: on a real one, each wait that passes during the burst admits one more guess.)"""
     async with shop(("user",), clock=clock(), extra=CHEAP) as client:
         answers = await asyncio.gather(*(attempt(client, "admin", f"guess-{i}") for i in range(120)))

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import jwt
 import pytest
 
-from martello.kernel.clock import FixedClock
 from martello.web.auth import TokenService, key_id, signing_key
+from tests.clock import FixedClock
 from tests.conftest import TEST_SECRET
 from tests.user.test_http import API, FAST, Shop, problem_of, sign_in, sign_up
 

@@ -27,11 +27,12 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from martello.kernel.bus import MessageBus
-from martello.kernel.database import Database, Transaction, mark_handled
+from martello.kernel.database import Database, Transaction
 from martello.kernel.dead_letters import DeadLetter, envelope_data, envelope_from_data, failed_again, park, remove
 from martello.kernel.envelope import Envelope, current_correlation
 from martello.kernel.errors import ConcurrencyError, DomainError, DuplicateMessage
 from martello.kernel.events import EventRegistry, registry
+from martello.kernel.inbox import mark_handled
 from martello.kernel.projection import handlers_of, on
 from martello.kernel.store import describe_error
 

@@ -48,16 +48,3 @@ class Database(Protocol):
         """Finish what was queued and let go of every connection (idempotent)."""
         ...
 
-
-INBOX_DDL = (
-    "CREATE TABLE IF NOT EXISTS inbox ("
-    " consumer TEXT NOT NULL, message_id TEXT NOT NULL, PRIMARY KEY (consumer, message_id))"
-)
-
-
-def mark_handled(tx: Transaction, consumer: str, message_id: str) -> bool:
-    """Record that `consumer` handled `message_id`; False if it already had (then do nothing)."""
-    cursor = tx.execute(
-        "INSERT INTO inbox (consumer, message_id) VALUES (?, ?) ON CONFLICT DO NOTHING", (consumer, message_id)
-    )
-    return cursor.rowcount == 1

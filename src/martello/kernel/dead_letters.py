@@ -128,7 +128,3 @@ def dead_letters(tx: Transaction) -> list[DeadLetter]:
         return []
     return [_letter(row) for row in rows]
 
-
-def dead_letter(tx: Transaction, letter_id: str) -> DeadLetter | None:
-    row = tx.execute(f"SELECT {COLUMNS} FROM dead_letters WHERE id = ?", (letter_id,)).fetchone()
-    return _letter(row) if row else None

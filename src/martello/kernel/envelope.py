@@ -34,10 +34,6 @@ class MessageContext:
         message_id = new_id()
         return cls(correlation_id=message_id, causation_id=message_id, actor=actor, roles=roles)
 
-    def caused_by(self, message_id: str) -> MessageContext:
-        """The context of a message caused by `message_id`, in the same flow."""
-        return MessageContext(self.correlation_id, message_id, self.actor, self.roles)
-
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles

@@ -82,3 +82,9 @@ class UniqueKeyTaken(DomainError):
         super().__init__(f"this {kind} is already taken", kind=kind)
         self.kind = kind
         self.value = value
+
+
+class ReadModelBehind(MartelloError):
+    """A query asked for a log position its read model has not reached in time (see `read_your_writes`)."""
+
+    code = "read-model-behind"

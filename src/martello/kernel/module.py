@@ -18,9 +18,10 @@ from typing import ClassVar, Protocol, TypeVar
 from martello.kernel.bus import MessageBus
 from martello.kernel.clock import Clock, SystemClock
 from martello.kernel.consumer import Consumer
-from martello.kernel.database import INBOX_DDL, Database
+from martello.kernel.database import Database
 from martello.kernel.dead_letters import DEAD_LETTERS_DDL
 from martello.kernel.dispatch import CommandBus, QueryBus
+from martello.kernel.inbox import INBOX_DDL
 from martello.kernel.outbox import Outbox, OutboxRelay
 from martello.kernel.projection import Projection, ProjectionRunner
 from martello.kernel.sessions import TokenRevocations
@@ -125,9 +126,9 @@ class Module:
     async def stop(self) -> None:
         """Stop background work between batches: every batch is one transaction, so nothing is half-written.
 
-        Cancels again until every task has ended. Martello's own waits no longer use `asyncio.wait_for`, which
-        on Python 3.11 can swallow a cancellation arriving as the awaited future completes; library code
-        a task awaits still may, and a stop must not hang on it."""
+        Cancels again until every task has ended. On Python 3.11 `asyncio.wait_for` can swallow a cancellation
+        arriving as the awaited future completes (Martello's own waits avoid it; library code a task awaits
+        may not), and a stop must not hang on it."""
         pending = set(self._tasks)
         while pending:
             for task in pending:

@@ -1,9 +1,7 @@
-"""Shared shapes and helpers for module HTTP APIs: the command response and read-your-writes."""
+"""Shared shapes of module HTTP APIs: strict request bodies, the command response and the request's context."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,14 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from martello.kernel.dispatch import CommandResult
 from martello.kernel.envelope import MessageContext, current_correlation
-from martello.kernel.errors import InvalidValue
 from martello.kernel.limits import MAX_COUNTER
-from martello.kernel.projection import ProjectionRunner
 from martello.web.auth import Principal, optional_principal
-from martello.web.problems import ReadModelBehind
 
 CORRELATION_HEADER = "X-Correlation-ID"
-READ_WAIT_SECONDS = 5.0
 
 
 class Strict(BaseModel):
@@ -65,22 +59,3 @@ async def request_context(  # async: no worker-thread hop (see martello.web.auth
 
 Context = Annotated[MessageContext, Depends(request_context)]
 """A route parameter carrying the request's message context (correlation id, acting user)."""
-
-
-async def wait_for_position(runners: Iterable[ProjectionRunner], position: int | None) -> None:
-    """Read your own writes: hold a query until every given projection has reached `position` (503 if that takes
-    longer than READ_WAIT_SECONDS); a position past the end of the log is an invalid `min_position` (422)."""
-    if not position:
-        return
-    runners = list(runners)
-    if any(runner.position < position for runner in runners):
-        stores = {id(runner.store): runner.store for runner in runners}.values()
-        head = max(await asyncio.gather(*(store.head() for store in stores)))
-        if position > head:  # never written: waiting could not help
-            raise InvalidValue("min_position", f"position {position} has not been written; the log ends at {head}")
-    reached = await asyncio.gather(*(runner.wait_for(position, READ_WAIT_SECONDS) for runner in runners))
-    if not all(reached):
-        raise ReadModelBehind(
-            f"the read model has not reached position {position} within {READ_WAIT_SECONDS:g}s; retry later",
-            min_position=position,
-        )

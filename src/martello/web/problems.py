@@ -17,17 +17,12 @@ from martello.kernel.errors import (
     InvalidValue,
     MartelloError,
     NotFound,
+    ReadModelBehind,
     TooManyAttempts,
     Unauthorized,
 )
 
 log = logging.getLogger("martello.http")
-
-
-class ReadModelBehind(MartelloError):
-    """A query asked for a position its read model has not reached in time."""
-
-    code = "read-model-behind"
 
 
 PROBLEM_JSON = "application/problem+json"

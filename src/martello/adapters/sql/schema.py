@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from martello.kernel.database import INBOX_DDL
+from martello.kernel.inbox import INBOX_DDL
 
 
 @dataclass(frozen=True, slots=True)

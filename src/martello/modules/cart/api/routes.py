@@ -7,16 +7,31 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
+from pydantic import Field
 
 from martello.kernel.envelope import MessageContext
-from martello.modules.cart.api.schemas import AddItemIn, CartOut, ChangeQuantityIn, ProductOnSaleOut
+from martello.kernel.limits import MAX_LINE_QUANTITY, MAX_SKU_LENGTH
+from martello.kernel.read_your_writes import wait_for_position
+from martello.modules.cart.api.schemas import CartOut, ProductOnSaleOut
 from martello.modules.cart.application import commands as c
 from martello.modules.cart.application.queries import GetCart, GetCartHistory, GetOpenCart, ListProductsOnSale
 from martello.modules.cart.domain.cart import Cart
 from martello.web.auth import User
-from martello.web.commands import CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.commands import CommandAccepted, Context, Expecting
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Id, Limit, MinPosition, Offset, SkuPath
+
+
+class AddItemIn(Expecting):
+    sku: str = Field(max_length=MAX_SKU_LENGTH)
+    quantity: int = Field(
+        default=1, ge=1, le=MAX_LINE_QUANTITY, description="1 to 999; added to what the cart already holds"
+    )
+
+
+class ChangeQuantityIn(Expecting):
+    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY, description="The new quantity: 1 to 999")
+
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 
@@ -72,24 +87,24 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/cart/items", status_code=201, response_model=CommandAccepted, summary="Add a product to my cart")
     async def add_item(body: AddItemIn, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.AddItem(user.user_id, body.expected_version, body.sku, body.quantity), context)
+        return await accepted(c.AddItem(**body.model_dump(), user_id=user.user_id), context)
 
     @router.post("/cart/items/{sku}/quantity", response_model=CommandAccepted, summary="Change a line's quantity")
     async def change_quantity(sku: SkuPath, body: ChangeQuantityIn, context: Context, user: User) -> CommandAccepted:
-        command = c.ChangeItemQuantity(user.user_id, body.expected_version, sku, body.quantity)
+        command = c.ChangeItemQuantity(**body.model_dump(), user_id=user.user_id, sku=sku)
         return await accepted(command, context)
 
     @router.post("/cart/items/{sku}/remove", response_model=CommandAccepted, summary="Remove a line")
     async def remove_item(sku: SkuPath, body: OptionalBody, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.RemoveItem(user.user_id, body.expected_version, sku), context)
+        return await accepted(c.RemoveItem(**body.model_dump(), user_id=user.user_id, sku=sku), context)
 
     @router.post("/cart/checkout", response_model=CommandAccepted, summary="Buy what my cart holds, at today's prices")
     async def check_out(body: OptionalBody, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.CheckOut(user.user_id, body.expected_version), context)
+        return await accepted(c.CheckOut(**body.model_dump(), user_id=user.user_id), context)
 
     @router.post("/cart/abandon", response_model=CommandAccepted, summary="Drop my open cart")
     async def abandon(body: OptionalBody, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.AbandonCart(user.user_id, body.expected_version), context)
+        return await accepted(c.AbandonCart(**body.model_dump(), user_id=user.user_id), context)
 
     @router.get("/products", response_model=list[ProductOnSaleOut], summary="What can be added to a cart today")
     async def products_on_sale(

@@ -1,22 +1,8 @@
-"""Request and response bodies of the cart API."""
+"""Response bodies of the cart API (request bodies are declared beside their routes)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-
-from martello.kernel.limits import MAX_LINE_QUANTITY, MAX_SKU_LENGTH
-from martello.web.commands import Expecting
-
-
-class AddItemIn(Expecting):
-    sku: str = Field(max_length=MAX_SKU_LENGTH)
-    quantity: int = Field(
-        default=1, ge=1, le=MAX_LINE_QUANTITY, description="1 to 999; added to what the cart already holds"
-    )
-
-
-class ChangeQuantityIn(Expecting):
-    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY, description="The new quantity: 1 to 999")
+from pydantic import BaseModel
 
 
 class CartLineOut(BaseModel):

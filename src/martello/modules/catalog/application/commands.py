@@ -1,75 +1,24 @@
-"""What can be asked of the catalog. Every command may carry the version the caller last saw."""
+"""What can be asked of the catalog: create one, or change one through one of its behaviours."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from martello.modules.catalog.domain.catalog import Catalog
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CreateCatalog:
     name: str
-    description: str = ""
+    description: str
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogCommand:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeCatalog:
+    """Run one behaviour of an existing catalog (`Catalog.approve`, `lambda catalog: catalog.rename(name)`)
+    and append what it recorded. A stale `expected_version` (the version the caller last saw) is refused."""
+
     catalog_id: str
+    change: Callable[[Catalog], None]
     expected_version: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SubmitCatalogForApproval(CatalogCommand):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class ApproveCatalog(CatalogCommand):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class RejectCatalog(CatalogCommand):
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ActivateCatalog(CatalogCommand):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class PauseCatalog(CatalogCommand):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class DeprecateCatalog(CatalogCommand):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class ArchiveCatalog(CatalogCommand):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class AddProduct(CatalogCommand):
-    sku: str = ""
-    name: str = ""
-    description: str = ""
-    price_amount: int = 0
-    currency: str = "EUR"
-    release_date: str | None = None
-    expiration_date: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RepriceProduct(CatalogCommand):
-    sku: str = ""
-    price_amount: int = 0
-    currency: str = "EUR"
-
-
-@dataclass(frozen=True, slots=True)
-class RemoveProduct(CatalogCommand):
-    sku: str = ""

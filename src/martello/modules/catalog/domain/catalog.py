@@ -27,6 +27,7 @@ from martello.modules.catalog.domain.events import (
     CatalogDeprecated,
     CatalogPaused,
     CatalogRejected,
+    CatalogRenamed,
     CatalogSubmittedForApproval,
     ProductAdded,
     ProductRemoved,
@@ -83,6 +84,14 @@ class Catalog(Aggregate):
             CatalogCreated(catalog_id=id, name=name(catalog_name), description=description(catalog_description))
         )
         return catalog
+
+    def rename(self, new_name: str) -> None:
+        """Any catalog but an archived one may take a new name; its own name again changes nothing."""
+        if self.status == Status.ARCHIVED:
+            raise TransitionNotAllowed(self.id, self.status.value, "be renamed")
+        renamed = name(new_name)
+        if renamed != self.name:
+            self.record(CatalogRenamed(catalog_id=self.id, name=renamed))
 
     def submit_for_approval(self) -> None:
         self._require(Status.INITIALIZED, action="be submitted for approval")
@@ -167,6 +176,10 @@ class Catalog(Aggregate):
     @applies(CatalogCreated)
     def _created(self, event: CatalogCreated) -> None:
         self.name, self.description = event.name, event.description
+
+    @applies(CatalogRenamed)
+    def _renamed(self, event: CatalogRenamed) -> None:
+        self.name = event.name
 
     @applies(CatalogSubmittedForApproval)
     def _submitted(self, event: CatalogSubmittedForApproval) -> None:

@@ -14,6 +14,12 @@ class CatalogCreated(Event):
     description: str
 
 
+@event("catalog.CatalogRenamed")
+class CatalogRenamed(Event):
+    catalog_id: str
+    name: str
+
+
 @event("catalog.CatalogSubmittedForApproval")
 class CatalogSubmittedForApproval(Event):
     catalog_id: str

@@ -15,6 +15,7 @@ from martello.modules.catalog.domain.events import (
     CatalogDeprecated,
     CatalogPaused,
     CatalogRejected,
+    CatalogRenamed,
     CatalogSubmittedForApproval,
     ProductAdded,
     ProductRemoved,
@@ -56,6 +57,13 @@ class CatalogsProjection(Projection):
             "INSERT INTO catalog_catalogs (id, name, description, status, version, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (e.event.catalog_id, e.event.name, e.event.description, Status.INITIALIZED, e.stream_version, stamp, stamp),
+        )
+
+    @on(CatalogRenamed)
+    def _renamed(self, tx: Transaction, e: Envelope[CatalogRenamed]) -> None:
+        tx.execute(
+            "UPDATE catalog_catalogs SET name = ?, version = ?, updated_at = ? WHERE id = ?",
+            (e.event.name, e.stream_version, e.timestamp.isoformat(), e.event.catalog_id),
         )
 
     def _status(self, tx: Transaction, e: Envelope[Event], catalog_id: str, status: Status) -> None:

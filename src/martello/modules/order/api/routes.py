@@ -9,12 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 
 from martello.kernel.limits import MAX_ID_LENGTH
+from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.order.api.schemas import OrderOut
 from martello.modules.order.application.commands import CancelOrder, PayOrder, ShipOrder
 from martello.modules.order.application.queries import GetOrder, GetOrderHistory, ListOrders
 from martello.modules.order.domain.order import Order
 from martello.web.auth import Admin, User
-from martello.web.commands import CommandAccepted, Context, Expecting, wait_for_position
+from martello.web.commands import CommandAccepted, Context, Expecting
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Filter, Id, IdFilter, Limit, MinPosition, Offset
 
@@ -68,16 +69,16 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/orders/{order_id}/pay", response_model=CommandAccepted, summary="Pay a confirmed order")
     async def pay_order(order_id: Id, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(PayOrder(order_id, body.expected_version), context))
+        return CommandAccepted.of(await commands.dispatch(PayOrder(**body.model_dump(), order_id=order_id), context))
 
     @router.post("/orders/{order_id}/ship", response_model=CommandAccepted, summary="Ship a paid order (admin)")
     async def ship_order(order_id: Id, body: OptionalBody, context: Context, _: Admin) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(ShipOrder(order_id, body.expected_version), context))
+        return CommandAccepted.of(await commands.dispatch(ShipOrder(**body.model_dump(), order_id=order_id), context))
 
     @router.post(
         "/orders/{order_id}/cancel", response_model=CommandAccepted, summary="Cancel an order that has not shipped"
     )
     async def cancel_order(order_id: Id, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(CancelOrder(order_id, body.expected_version), context))
+        return CommandAccepted.of(await commands.dispatch(CancelOrder(**body.model_dump(), order_id=order_id), context))
 
     return router

@@ -8,18 +8,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from pydantic import Field
 
 from martello.kernel.envelope import MessageContext
 from martello.kernel.errors import InvalidValue
-from martello.modules.user.api.schemas import (
-    PasswordChangeIn,
-    ProfileIn,
-    RoleIn,
-    SessionOut,
-    SignInIn,
-    SignUpIn,
-    UserOut,
+from martello.kernel.limits import (
+    MAX_DISPLAY_NAME_LENGTH,
+    MAX_EMAIL_LENGTH,
+    MAX_LOCALE_LENGTH,
+    MAX_PASSWORD_LENGTH,
+    MAX_USERNAME_LENGTH,
 )
+from martello.kernel.read_your_writes import wait_for_position
+from martello.modules.user.api.schemas import SessionOut, UserOut
 from martello.modules.user.application.commands import (
     ChangePassword,
     ChangeProfile,
@@ -31,9 +32,61 @@ from martello.modules.user.application.queries import GetUser, GetUserHistory, L
 from martello.modules.user.application.sign_in import Account, Authenticate
 from martello.modules.user.domain.user import User as UserAccount
 from martello.web.auth import Admin, TokenService, User
-from martello.web.commands import CommandAccepted, Context, wait_for_position
+from martello.web.commands import CommandAccepted, Context, Expecting, Strict
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Filter, Id, Limit, MinPosition, Offset
+
+# Padding around a username or an e-mail address is trimmed, so the schema allows a little more than the value.
+_PADDED_USERNAME = MAX_USERNAME_LENGTH + 32
+_PADDED_EMAIL = MAX_EMAIL_LENGTH + 32
+
+
+class SignUpIn(Strict):
+    """Sign-up keeps the original API's camelCase field name `emailConfirmation`."""
+
+    username: str = Field(
+        max_length=_PADDED_USERNAME, description="3-32 letters, digits, '.', '_' or '-'; unique, ignoring case"
+    )
+    email: str = Field(max_length=_PADDED_EMAIL, description="Unique, ignoring case; at most 254 characters")
+    email_confirmation: str = Field(
+        alias="emailConfirmation", max_length=_PADDED_EMAIL, description="The same e-mail address again"
+    )
+    password: str = Field(
+        repr=False,
+        max_length=MAX_PASSWORD_LENGTH,
+        description="At least 10 characters with a letter and a digit, not counting the username or e-mail name",
+    )
+
+
+class SignInIn(Strict):
+    username: str | None = Field(default=None, max_length=_PADDED_EMAIL, description="A username or an e-mail address")
+    email: str | None = Field(default=None, max_length=_PADDED_EMAIL, description="Alternatively, the e-mail address")
+    password: str = Field(repr=False, max_length=MAX_PASSWORD_LENGTH)
+
+
+class ProfileIn(Expecting):
+    display_name: str | None = Field(
+        default=None,
+        max_length=MAX_DISPLAY_NAME_LENGTH + 32,
+        description="How to address the user (at most 100 characters once trimmed); omitted or blank: none",
+    )
+    locale: str = Field(
+        max_length=MAX_LOCALE_LENGTH,
+        description="POSIX locale: language[_TERRITORY][.codeset][@modifier], e.g. de_DE.UTF-8",
+    )
+
+
+class RoleIn(Expecting):
+    role: str = Field(max_length=16, description="customer or admin")
+
+
+class PasswordChangeIn(Expecting):
+    current_password: str = Field(repr=False, max_length=MAX_PASSWORD_LENGTH, description="The account's password now")
+    new_password: str = Field(
+        repr=False,
+        max_length=MAX_PASSWORD_LENGTH,
+        description="At least 10 characters with a letter and a digit, not counting the username or e-mail name",
+    )
 
 
 def build_router(module: Any) -> APIRouter:
@@ -64,7 +117,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/users", status_code=201, response_model=CommandAccepted, summary="Sign up")
     async def sign_up(body: SignUpIn, context: Context) -> CommandAccepted:
-        command = RegisterUser(body.username, body.email, body.email_confirmation, body.password)
+        command = RegisterUser(**body.model_dump())
         return await accepted(command, context)
 
     @router.post("/sessions", response_model=SessionOut, summary="Sign in for a bearer token")
@@ -88,7 +141,7 @@ def build_router(module: Any) -> APIRouter:
         summary="Sign out: every token of the signed-in user issued until now stops counting, in every module",
     )
     async def sign_out(principal: User, context: Context) -> Response:
-        await commands.dispatch(SignOut(principal.user_id), context)
+        await commands.dispatch(SignOut(user_id=principal.user_id), context)
         return Response(status_code=204)
 
     @router.post(
@@ -99,13 +152,7 @@ def build_router(module: Any) -> APIRouter:
     async def change_password(
         body: PasswordChangeIn, principal: User, request: Request, context: Context
     ) -> SessionOut:
-        command = ChangePassword(
-            principal.user_id,
-            body.expected_version,
-            current_password=body.current_password,
-            new_password=body.new_password,
-            address=client_address(request),
-        )
+        command = ChangePassword(**body.model_dump(), user_id=principal.user_id, address=client_address(request))
         await commands.dispatch(command, context)
         # The roles of the caller's token are current: a role change would have revoked it.
         return session(request, principal.user_id, principal.roles, request.app.state.tokens.now())
@@ -127,7 +174,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.put("/me/profile", response_model=CommandAccepted, summary="Change the signed-in user's profile")
     async def change_profile(body: ProfileIn, principal: User, context: Context) -> CommandAccepted:
-        command = ChangeProfile(principal.user_id, body.expected_version, body.display_name, body.locale)
+        command = ChangeProfile(**body.model_dump(), user_id=principal.user_id)
         return await accepted(command, context)
 
     @router.get("/users", response_model=list[UserOut], summary="List users (admin)")
@@ -166,6 +213,6 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/users/{user_id}/role", response_model=CommandAccepted, summary="Change a user's role (admin)")
     async def change_role(user_id: Id, body: RoleIn, context: Context, _: Admin) -> CommandAccepted:
-        return await accepted(ChangeRole(user_id, body.expected_version, body.role), context)
+        return await accepted(ChangeRole(**body.model_dump(), user_id=user_id), context)
 
     return router

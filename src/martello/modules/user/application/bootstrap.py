@@ -68,7 +68,13 @@ async def ensure_first_admin(commands: CommandBus, queries: QueryBus, admin: Fir
 
 
 async def _register(commands: CommandBus, admin: FirstAdmin, context: MessageContext) -> None:
-    command = RegisterUser(admin.username, admin.email, admin.email, admin.password, role="admin")
+    command = RegisterUser(
+        username=admin.username,
+        email=admin.email,
+        email_confirmation=admin.email,
+        password=admin.password,
+        role="admin",
+    )
     try:
         result = await commands.dispatch(command, context)
     except InvalidValue as refused:

@@ -5,15 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import Field
 
-from martello.modules.warehouse.api.schemas import ReceiveStockIn, StockOut
+from martello.kernel.limits import MAX_STOCK_RECEIPT
+from martello.kernel.read_your_writes import wait_for_position
+from martello.modules.warehouse.api.schemas import StockOut
 from martello.modules.warehouse.application.commands import ReceiveStock
 from martello.modules.warehouse.application.queries import GetStock, ListStock
 from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
 from martello.web.auth import Admin
-from martello.web.commands import CommandAccepted, Context, wait_for_position
+from martello.web.commands import CommandAccepted, Context, Strict
 from martello.web.history import HistoryOut, history
 from martello.web.params import AsOf, AsOfVersion, Limit, MinPosition, Offset, SkuPath
+
+
+class ReceiveStockIn(Strict):
+    quantity: int = Field(ge=1, le=MAX_STOCK_RECEIPT, description="Units received: 1 to 1,000,000")
 
 
 def build_router(module: Any) -> APIRouter:
@@ -27,7 +34,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/stock/{sku}/receive", response_model=CommandAccepted, summary="Receive units of a SKU")
     async def receive_stock(sku: SkuPath, body: ReceiveStockIn, context: Context, _: Admin) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(ReceiveStock(sku, body.quantity), context))
+        return CommandAccepted.of(await commands.dispatch(ReceiveStock(**body.model_dump(), sku=sku), context))
 
     @router.get("/stock", response_model=list[StockOut], summary="Stock of every SKU, now or as of the past")
     async def list_stock(

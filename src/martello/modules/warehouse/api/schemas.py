@@ -1,15 +1,8 @@
-"""Request and response bodies of the warehouse API."""
+"""Response bodies of the warehouse API (request bodies are declared beside their routes)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-
-from martello.kernel.limits import MAX_STOCK_RECEIPT
-from martello.web.commands import Strict
-
-
-class ReceiveStockIn(Strict):
-    quantity: int = Field(ge=1, le=MAX_STOCK_RECEIPT, description="Units received: 1 to 1,000,000")
+from pydantic import BaseModel
 
 
 class StockOut(BaseModel):
