@@ -46,3 +46,9 @@ def wait_until(condition: Callable[[], T | None], what: str, *, timeout: float =
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up after {timeout:g}s waiting for {what}")
         time.sleep(0.005)
+
+
+async def answer_if(answer: Awaitable[T], condition: Callable[[T], bool]) -> T | None:
+    """`answer` if it meets `condition`, else None: turns a query and a check into a probe for `eventually`."""
+    result = await answer
+    return result if condition(result) else None
