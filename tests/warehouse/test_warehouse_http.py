@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from martello.kernel.ids import new_id
 from martello.modules.order.contracts import OrderCancelled, OrderPlaced, OrderShipped
 from martello.modules.warehouse import contracts
 from tests.conftest import ShopClient
+from tests.waiting import answer_if, eventually
 
 API = "/api/v1/warehouse"
 MODULES = ("warehouse",)
@@ -60,12 +60,17 @@ class Published:
 
     async def about(self, order_id: str, count: int = 1) -> list[Envelope[Event]]:
         """Wait (boundedly) until `count` messages about the order arrived."""
-        for _ in range(500):
-            found = [m for m in self.messages if getattr(m.event, "order_id", None) == order_id]
-            if len(found) >= count:
-                return found
-            await asyncio.sleep(0.01)
-        raise AssertionError(f"the warehouse published {len(found)} message(s) about {order_id}, not {count}")
+
+        async def found() -> list[Envelope[Event]] | None:
+            matching = [m for m in self.messages if getattr(m.event, "order_id", None) == order_id]
+            return matching if len(matching) >= count else None
+
+        return await eventually(found, f"the warehouse to publish {count} message(s) about {order_id}")
+
+    async def everything_relayed(self, client: ShopClient) -> None:
+        """Wait until the warehouse's outbox is empty: every message it committed has reached the bus."""
+        store = client.app.state.shop.modules["warehouse"].context.store
+        await eventually(lambda: answer_if(store.pending(1), lambda left: left == []), "the warehouse outbox to drain")
 
     async def deliver(self, event: Event, message_id: str | None = None) -> Envelope[Event]:
         """Publish an order event as the order module's outbox would."""
@@ -148,8 +153,10 @@ async def test_redelivered_and_repeated_orders_change_nothing(shop: Any) -> None
         await published.deliver(placed("o-1", ("HAT", 2)), message_id)  # the same message again
         await published.deliver(placed("o-1", ("HAT", 3)))  # another request for the same order
         [reserved] = await published.about("o-1")
-        await asyncio.sleep(0.05)  # give a wrong second message the chance to show up
-        assert len(await published.about("o-1")) == 1
+        await published.everything_relayed(client)  # so a wrong second message would be here by now
+        assert [m.event for m in published.messages if getattr(m.event, "order_id", None) == "o-1"] == [
+            contracts.StockReserved(order_id="o-1", lines=({"sku": "HAT", "quantity": 2},))
+        ]
         assert (await stock(client, "HAT", reserved.position))["reserved"] == 2
 
 
@@ -182,12 +189,21 @@ async def test_a_message_no_rule_accepts_is_set_aside(shop: Any) -> None:
         never = await published.deliver(OrderShipped(order_id="o-never-reserved", user_id="u-1", lines=()))
         malformed = await published.deliver(placed("o-bad", ("not a sku!", 1)))
         database = client.app.state.shop.modules["warehouse"].context.database
-        handled = await database.read(
-            lambda tx: tx.execute("SELECT message_id FROM inbox WHERE consumer = 'warehouse.orders'").fetchall()
-        )
-        assert sorted(row[0] for row in handled) == sorted([never.message_id, malformed.message_id])
+        store = client.app.state.shop.modules["warehouse"].context.store
+        expected = sorted([never.message_id, malformed.message_id])
+
+        async def handled() -> list[str] | None:
+            rows = await database.read(
+                lambda tx: tx.execute("SELECT message_id FROM inbox WHERE consumer = 'warehouse.orders'").fetchall()
+            )
+            ids = sorted(row[0] for row in rows)
+            return ids if ids == expected else None
+
+        await eventually(handled, "the warehouse to mark both messages handled")
+        assert await store.head() == 0, "neither message stored an event"
         position = await receive(client, "HAT", 1)  # the warehouse still works
         assert (await stock(client, "HAT", position))["on_hand"] == 1
+        await published.everything_relayed(client)
         assert [m.type for m in published.messages] == ["warehouse.public.StockReceived"]
 
 
@@ -204,6 +220,7 @@ async def test_bad_input_is_refused_with_a_problem_and_nothing_is_stored(shop: A
         assert bad_sku.status_code == 422
         assert problem_of(bad_sku)["errors"][0]["field"] == "sku"
 
+        assert await client.app.state.shop.modules["warehouse"].context.store.head() == 0, "nothing is stored"
         assert (await client.get(f"{API}/stock", headers=admin)).json() == []
         unknown = await client.get(f"{API}/stock/HAT", headers=admin)
         assert unknown.status_code == 404
