@@ -7,8 +7,10 @@ from typing import Any
 from martello.kernel.envelope import Envelope
 from martello.kernel.events import Event
 from martello.modules.cart import contracts
+from martello.modules.cart.domain.events import ItemQuantityChanged
 from tests.conftest import ShopClient
 from tests.e2e.test_catalog_http import create_active_catalog
+from tests.races import Race
 from tests.waiting import answer_if, eventually
 
 API = "/api/v1/cart"
@@ -292,3 +294,52 @@ async def test_bad_input_is_refused_with_a_problem_and_nothing_is_stored(shop: A
         assert await store.head() == head
         cart = await cart_of(client, me, added.json()["position"])
         assert [(line["sku"], line["quantity"]) for line in cart["lines"]] == [("HAT", 2)]
+
+
+async def test_an_add_that_loses_a_race_is_applied_again_to_the_winners_cart(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        # Given a cart with a hat, and the same customer adding another hat (in another tab) just before
+        await shop_with(client, {"HAT": 1999, "CAP": 500})
+        me = client.as_user("u-1")
+        cart_id = (await client.post(f"{API}/cart/items", json={"sku": "HAT"}, headers=me)).json()["id"]
+        store = client.app.state.shop.modules["cart"].context.store
+        race = Race(store, "cart-u-1", [ItemQuantityChanged(cart_id=cart_id, sku="HAT", quantity=2)])
+        # When a cap is added
+        added = await client.post(f"{API}/cart/items", json={"sku": "CAP"}, headers=me)
+        # Then the add was decided again on the cart the race left: both hats and the cap are in it
+        assert added.status_code == 201, added.text
+        assert race.appends == 2, "one lost attempt, one that landed"
+        cart = await cart_of(client, me, added.json()["position"])
+        assert [(line["sku"], line["quantity"]) for line in cart["lines"]] == [("HAT", 2), ("CAP", 1)]
+
+
+async def test_a_caller_expecting_a_version_is_told_of_the_race_and_nothing_is_stored(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        await shop_with(client, {"HAT": 1999})
+        me = client.as_user("u-1")
+        added = await client.post(f"{API}/cart/items", json={"sku": "HAT", "quantity": 2}, headers=me)
+        cart_id = added.json()["id"]
+        store = client.app.state.shop.modules["cart"].context.store
+        race = Race(store, "cart-u-1", [ItemQuantityChanged(cart_id=cart_id, sku="HAT", quantity=3)])
+        body = {"quantity": 1, "expected_version": added.json()["stream_version"]}
+        refused = await client.post(f"{API}/cart/items/HAT/quantity", json=body, headers=me)
+        assert refused.status_code == 409, refused.text
+        assert problem_of(refused)["code"] == "concurrency-conflict"
+        assert race.appends == 1, "not retried: the caller decided on the version it named"
+        assert [e.event for e in await store.read_stream("cart-u-1")][-1] == ItemQuantityChanged(
+            cart_id=cart_id, sku="HAT", quantity=3
+        )
+
+
+async def test_an_add_that_keeps_losing_races_is_refused_as_a_conflict(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        await shop_with(client, {"HAT": 1999, "CAP": 500})
+        me = client.as_user("u-1")
+        cart_id = (await client.post(f"{API}/cart/items", json={"sku": "HAT"}, headers=me)).json()["id"]
+        store = client.app.state.shop.modules["cart"].context.store
+        race = Race(store, "cart-u-1", [ItemQuantityChanged(cart_id=cart_id, sku="HAT", quantity=2)], times=1000)
+        refused = await client.post(f"{API}/cart/items", json={"sku": "CAP"}, headers=me)
+        assert refused.status_code == 409, refused.text
+        assert problem_of(refused)["code"] == "concurrency-conflict"
+        assert 1 < race.appends < 1000, "retried, but not for ever"
+        assert "CAP" not in {getattr(e.event, "sku", None) for e in await store.read_stream("cart-u-1")}

@@ -10,7 +10,9 @@ from martello.kernel.events import Event
 from martello.kernel.ids import new_id
 from martello.modules.order.contracts import OrderCancelled, OrderPlaced, OrderShipped
 from martello.modules.warehouse import contracts
+from martello.modules.warehouse.domain.events import StockReceived
 from tests.conftest import ShopClient
+from tests.races import Race
 from tests.waiting import answer_if, eventually
 
 API = "/api/v1/warehouse"
@@ -237,3 +239,36 @@ async def test_stock_is_for_administrators(shop: Any) -> None:
         assert problem_of(refused)["code"] == "forbidden"
         assert (await client.get(f"{API}/stock", headers=customer)).status_code == 403
         assert (await client.get(f"{API}/stock/HAT")).status_code == 401
+
+
+async def test_a_receipt_that_loses_a_race_is_applied_again_on_the_winners_stock(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        # Given 5 hats, and another write (3 more hats) landing just before the next receipt is stored
+        await receive(client, "HAT", 5)
+        store = client.app.state.shop.modules["warehouse"].context.store
+        race = Race(store, "warehouse-main", [recorded_receipt("HAT", 3, on_hand=8)])
+        # When 2 hats are received
+        position = await receive(client, "HAT", 2)
+        # Then the receipt was decided again on the 8 hats the race left: 10, not 7
+        assert race.appends == 2, "one lost attempt, one that landed"
+        assert (await stock(client, "HAT", position))["on_hand"] == 10
+        stream = await store.read_stream("warehouse-main")
+        assert [(e.event.quantity, e.event.on_hand) for e in stream] == [(5, 5), (3, 8), (2, 10)]
+
+
+async def test_a_receipt_that_keeps_losing_races_is_refused_as_a_conflict_and_stores_nothing(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        await receive(client, "HAT", 5)
+        store = client.app.state.shop.modules["warehouse"].context.store
+        race = Race(store, "warehouse-main", [recorded_receipt("HAT", 1, on_hand=6)], times=1000)
+        response = await client.post(f"{API}/stock/HAT/receive", json={"quantity": 2}, headers=client.admin)
+        assert response.status_code == 409, response.text
+        assert problem_of(response)["code"] == "concurrency-conflict"
+        assert 1 < race.appends < 1000, "retried, but not for ever"
+        quantities = [e.event.quantity for e in await store.read_stream("warehouse-main")]
+        assert quantities == [5] + [1] * race.appends, "only the racing writes landed"
+
+
+def recorded_receipt(sku: str, quantity: int, on_hand: int) -> Event:
+    """A receipt as the warehouse itself records it (its domain event, not the published contract)."""
+    return StockReceived(sku=sku, quantity=quantity, on_hand=on_hand)
