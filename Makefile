@@ -41,7 +41,7 @@ MUTANT_JOBS ?= 2
 mutants: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench,mutants]"
 	rm -rf mutants
-	@start=$$(date +%s); $(BIN)/mutmut run --max-children $(MUTANT_JOBS) | tr '\r' '\n' | tail -n 1; \
+	@start=$$(date +%s); MTL_TEST_TIMEOUT=5 $(BIN)/mutmut run --max-children $(MUTANT_JOBS) | tr '\r' '\n' | tail -n 1; \
 	  echo "mutmut run took $$(( $$(date +%s) - start )) s"
 	@$(BIN)/mutmut export-cicd-stats >/dev/null
 	@echo "surviving mutants (inspect one with: $(BIN)/mutmut show NAME):"

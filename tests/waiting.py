@@ -7,14 +7,16 @@ condition when the deadline passes; `wait_until` does the same for a plain funct
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = 30.0
-"""Generous: a condition that holds is met in milliseconds; only a broken one waits this long."""
+DEFAULT_TIMEOUT = float(os.environ.get("MTL_TEST_TIMEOUT", "30"))
+"""Generous: a condition that holds is met in milliseconds; only a broken one waits this long.
+`make mutants` lowers it (MTL_TEST_TIMEOUT=5), so that a mutant breaking a wake-up fails fast."""
 
 
 async def eventually(

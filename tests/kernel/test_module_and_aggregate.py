@@ -16,7 +16,7 @@ from martello.kernel.module import Module, ModuleContext
 from tests.kernel.conftest import Storage
 from tests.kernel.test_bus_and_outbox import Announced, Noted
 from tests.kernel.test_projection import Sales, Sold, sales
-from tests.waiting import eventually
+from tests.waiting import DEFAULT_TIMEOUT, eventually
 
 
 class Shop(Module):
@@ -51,7 +51,7 @@ async def test_a_module_sets_up_catches_up_runs_in_the_background_and_stops(stor
             "s-1", [Sold(sku="A", units=2), Noted(text="n")], MessageContext.new(), expected_version=None,
             outbox=[Announced(text="n")],
         )  # fmt: skip
-        assert await module.sales.wait_for(later.position, timeout=30)
+        assert await module.sales.wait_for(later.position, timeout=DEFAULT_TIMEOUT)
         assert await sales(storage.database) == {"A": 3}
         await eventually(lambda: asyncio.sleep(0, len(received) == 1), "the relay to publish the message")
     finally:

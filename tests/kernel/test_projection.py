@@ -16,6 +16,7 @@ from martello.kernel.projection import Projection, ProjectionRunner, on, read_ch
 from martello.kernel.rebuild import RebuildFellBehind, rebuild_projection
 from martello.kernel.store import NEW_STREAM
 from tests.kernel.conftest import Storage
+from tests.waiting import DEFAULT_TIMEOUT
 
 
 @event("projtest.Sold")
@@ -151,9 +152,9 @@ async def test_a_running_projection_follows_the_log_and_survives_a_failing_batch
     running = asyncio.create_task(runner.run(idle_wait=0.05))
     try:
         first = await append(storage, Sold(sku="A", units=2))
-        assert await runner.wait_for(first, timeout=30)
+        assert await runner.wait_for(first, timeout=DEFAULT_TIMEOUT)
         second = await append(storage, Returned(sku="A", units=1))
-        assert await runner.wait_for(second, timeout=30), "the failed batch was tried again"
+        assert await runner.wait_for(second, timeout=DEFAULT_TIMEOUT), "the failed batch was tried again"
         assert FailsOnce.failed and await sales(storage.database) == {"A": 1}
     finally:
         running.cancel()
