@@ -7,7 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from martello.kernel.errors import InvalidValue
+from martello.modules.user.domain.errors import CannotDemoteYourself
 from martello.modules.user.domain.locale import FORMAT_HINT, Locale
+from martello.modules.user.domain.user import User
 from martello.modules.user.domain.values import (
     DISPLAY_NAME_LIMIT,
     EmailAddress,
@@ -75,3 +77,15 @@ def test_values_at_their_limits_are_accepted() -> None:
 
 def test_a_password_never_shows_in_a_repr() -> None:
     assert "secret" not in repr(Password("secret12345"))
+
+
+def test_a_new_account_has_no_profile_yet_and_an_admin_cannot_demote_themselves() -> None:
+    fresh = User("u-1")
+    assert (fresh.username, fresh.email, fresh.password_hash, fresh.role) == ("", "", "", Role.CUSTOMER)
+    assert (fresh.display_name, fresh.locale) == (None, None)
+    admin = User.register("u-1", ALICE, ALICE_MAIL, "hash", Role.ADMIN)
+    admin = User.replay("u-1", admin.pending_events)
+    with pytest.raises(CannotDemoteYourself) as refused:
+        admin.change_role(Role.CUSTOMER, by="u-1")
+    assert refused.value.details == {"user_id": "u-1"}
+    assert admin.pending_events == []
