@@ -44,12 +44,7 @@ mutants: $(STAMP)
 	@start=$$(date +%s); MTL_TEST_TIMEOUT=5 $(BIN)/mutmut run --max-children $(MUTANT_JOBS) | tr '\r' '\n' | tail -n 1; \
 	  echo "mutmut run took $$(( $$(date +%s) - start )) s"
 	@$(BIN)/mutmut export-cicd-stats >/dev/null
-	@echo "surviving mutants (inspect one with: $(BIN)/mutmut show NAME):"
-	@$(BIN)/mutmut results
-	@$(BIN)/python -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); \
-	  killed = s["killed"] + s["timeout"] + s["suspicious"]; \
-	  print(f"mutation score: {killed}/{s[\"total\"]} killed = {100 * killed / s[\"total\"]:.1f}%", \
-	        f"(survived {s[\"survived\"]}, no tests {s[\"no_tests\"]}, skipped {s[\"skipped\"]})")'
+	@$(BIN)/python .ci/mutation_score.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -134,6 +134,13 @@ async def test_the_running_relay_retries_a_failing_bus_until_every_message_is_de
         )
         await eventually(lambda: asyncio.sleep(0, len(bus.received) == 3), "the bus to get the later message")
         assert bus.received[-1].event == Announced(text="c")
+        # And a failure after successes is retried just the same
+        bus.failures = 1
+        await storage.store.append(
+            "s-3", [Noted(text="d")], MessageContext.new(), expected_version=None, outbox=[Announced(text="d")]
+        )
+        await eventually(lambda: asyncio.sleep(0, len(bus.received) == 4), "the bus to get the message after a failure")
+        assert [m.event.text for m in bus.received] == ["a", "b", "c", "d"]  # type: ignore[attr-defined]
     finally:
         relay.cancel()
         await asyncio.gather(relay, return_exceptions=True)

@@ -160,3 +160,10 @@ def test_a_forked_child_draws_fresh_random_bytes() -> None:
     ids._forget_entropy()
     assert (ids._entropy, ids._entropy_used) == (b"", 0)
     assert UUID7.match(ids.uuid7())
+
+
+def test_the_random_part_of_every_id_is_fresh_across_entropy_blocks() -> None:
+    made = [ids.uuid7() for _ in range(3 * 512 + 7)]  # three blocks of random bytes and then some
+    randoms = [int(i.replace("-", "")[16:], 16) & 0x3FFF_FFFF_FFFF_FFFF for i in made]
+    assert len(set(randoms)) == len(randoms), "no random part repeats"
+    assert min(randoms) > 2**24, "every id carries 62 random bits (a zero or short random part is a bug)"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from martello.adapters.sqlite import SqliteDatabase
 from martello.kernel.aggregate import Aggregate, applies
 from martello.kernel.bus import InProcessBus
 from martello.kernel.database import mark_handled
+from martello.kernel.dispatch import CommandBus, QueryBus
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.events import Event
 from martello.kernel.module import Module, ModuleContext
@@ -27,8 +30,9 @@ class Shop(Module):
         self.sales = self.add_projection(Sales())
 
 
-async def test_a_module_sets_up_catches_up_runs_in_the_background_and_stops(storage: Storage) -> None:
+async def test_a_module_sets_up_catches_up_runs_in_the_background_and_stops(storage: Storage, tmp_path: Path) -> None:
     await storage.store.append("s-1", [Sold(sku="A", units=1)], MessageContext.new(), expected_version=None)
+    read_models = SqliteDatabase(tmp_path / "read-models.db")  # the module's own tables, apart from its log
     bus = InProcessBus()
     received: list[Envelope[Event]] = []
 
@@ -36,29 +40,32 @@ async def test_a_module_sets_up_catches_up_runs_in_the_background_and_stops(stor
         received.append(message)
 
     bus.subscribe("test", {Announced.__event_type__}, collect)
-    module = Shop(ModuleContext("kerneltest", storage.store, storage.database, bus))
+    module = Shop(ModuleContext("kerneltest", storage.store, read_models, bus))
     assert module.projections == {"projtest.sales": module.sales}
     assert module.routes() == ()
+    assert isinstance(module.commands, CommandBus) and isinstance(module.queries, QueryBus)
     # init: the inbox exists and the projection has caught up
     await module.init()
-    assert await sales(storage.database) == {"A": 1}
-    assert await storage.database.write(lambda tx: mark_handled(tx, "test", "m-1"))
-    assert not await storage.database.write(lambda tx: mark_handled(tx, "test", "m-1")), "handled once only"
+    assert await sales(read_models) == {"A": 1}
+    assert await read_models.write(lambda tx: mark_handled(tx, "test", "m-1"))
+    assert not await read_models.write(lambda tx: mark_handled(tx, "test", "m-1")), "handled once only"
     # start: the projection follows the log and the relay publishes the outbox
     await module.start()
+    assert sorted(task.get_name() for task in module._tasks) == ["kerneltest:outbox", "kerneltest:projtest.sales"]
     try:
         later = await storage.store.append(
             "s-1", [Sold(sku="A", units=2), Noted(text="n")], MessageContext.new(), expected_version=None,
             outbox=[Announced(text="n")],
         )  # fmt: skip
         assert await module.sales.wait_for(later.position, timeout=DEFAULT_TIMEOUT)
-        assert await sales(storage.database) == {"A": 3}
+        assert await sales(read_models) == {"A": 3}
         await eventually(lambda: asyncio.sleep(0, len(received) == 1), "the relay to publish the message")
     finally:
         await module.stop()
     assert module._tasks == []
     await storage.store.append("s-1", [Sold(sku="A", units=5)], MessageContext.new(), expected_version=None)
     assert await module.sales.step() == 1, "stopped: nothing else applied the new event"
+    read_models.close()
 
 
 class Tally(Aggregate):

@@ -200,6 +200,7 @@ async def test_a_rebuild_replaces_the_read_model_with_a_fresh_fold(storage: Stor
     assert await checkpoint(storage.database) == head
     assert progress[-1] == (head, head)
     assert [at for at, _ in progress] == sorted(at for at, _ in progress)
+    assert all(at <= of == head for at, of in progress), "progress is measured against the log's head"
 
 
 async def test_a_rebuild_of_a_projection_never_run_starts_its_checkpoint(storage: Storage, tmp_path: Path) -> None:
@@ -234,3 +235,43 @@ async def test_a_rebuild_that_the_live_projection_keeps_overtaking_gives_up(stor
     finally:
         scratch.close()
     assert await sales(storage.database) == {"A": 2}, "the live read model is untouched"
+
+
+async def test_each_step_applies_the_events_committed_since_the_last(storage: Storage) -> None:
+    runner = ProjectionRunner(Sales(), storage.store, storage.database)
+    await runner.setup()
+    await append(storage, Sold(sku="A", units=1))
+    assert await runner.step() == 1
+    second = await append(storage, Sold(sku="A", units=2))
+    assert await runner.step() == 1
+    assert (await sales(storage.database), runner.position) == ({"A": 3}, second), "applied by that very step"
+
+
+async def test_a_runner_whose_checkpoint_was_reset_starts_over(storage: Storage) -> None:
+    runner = ProjectionRunner(Sales(), storage.store, storage.database)
+    await runner.setup()
+    await append(storage, Sold(sku="A", units=1))
+    await runner.catch_up()
+    # a rebuild from scratch elsewhere emptied the read model and reset its checkpoint
+    await storage.database.write(lambda tx: tx.execute("DELETE FROM sales"))
+    await storage.database.write(lambda tx: tx.execute("UPDATE checkpoints SET position = 0"))
+    head = await append(storage, Sold(sku="B", units=1))
+    await runner.step()
+    assert runner.position == 0, "it noticed and goes back to the start of the log"
+    await runner.catch_up()
+    assert (await sales(storage.database), runner.position) == ({"A": 1, "B": 1}, head)
+
+
+async def test_a_running_projection_wakes_on_a_commit_not_on_its_idle_timer(storage: Storage) -> None:
+    runner = ProjectionRunner(Sales(), storage.store, storage.database)
+    await runner.setup()
+    running = asyncio.create_task(runner.run(idle_wait=3600))
+    try:
+        await asyncio.sleep(0)  # it starts, finds nothing and waits for a commit
+        for units in (1, 2):
+            position = await append(storage, Sold(sku="A", units=units))
+            assert await runner.wait_for(position, timeout=DEFAULT_TIMEOUT), "woken by the commit"
+        assert await sales(storage.database) == {"A": 3}
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)

@@ -4,17 +4,20 @@ and retry a change that lost a race on fresh state."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from martello.adapters.sqlite import SqliteDatabase, SqliteEventStore
 from martello.kernel.aggregate import Aggregate, applies
+from martello.kernel.clock import FixedClock
 from martello.kernel.envelope import MessageContext
-from martello.kernel.errors import ConcurrencyError, NotFound
+from martello.kernel.errors import ConcurrencyError, NotFound, UniqueKeyTaken
 from martello.kernel.events import Event, event
 from martello.kernel.repository import Repository
-from martello.kernel.store import AppendResult
+from martello.kernel.store import AppendResult, Snapshot
 from tests.kernel.conftest import Storage
 
 
@@ -27,6 +30,7 @@ class Counted(Event):
 class CounterMoved(Event):
     counter: str
     total: int
+    by: int
 
 
 class Counter(Aggregate):
@@ -45,7 +49,7 @@ class Counter(Aggregate):
 
 
 def moved(counter: Counter, events: Sequence[Event]) -> Sequence[Event]:
-    return [CounterMoved(counter=counter.id, total=counter.total)]
+    return [CounterMoved(counter=counter.id, total=counter.total, by=sum(e.by for e in events))]  # type: ignore[attr-defined]
 
 
 CONTEXT = MessageContext("corr-1", "cause-1", actor="u-1")
@@ -96,7 +100,7 @@ async def test_create_takes_only_a_new_aggregate_and_a_stream_is_created_once(st
     repository = Repository(storage.store, Counter)
     existing = await a_counter(storage, 1)
     existing.count(1)
-    with pytest.raises(ValueError, match="create"):
+    with pytest.raises(ValueError, match=r"^create\(\) takes a new aggregate$"):
         await repository.create(existing, CONTEXT)
     again = Counter("c-1")
     again.count(5)
@@ -132,8 +136,8 @@ async def test_saving_stores_the_integration_events_in_the_outbox_with_the_chang
     await repository.create(counter, CONTEXT)
     await repository.update("c-1", lambda c: c.count(1), CONTEXT)
     assert [m.event for _, m in await storage.store.pending(10)] == [
-        CounterMoved(counter="c-1", total=4),
-        CounterMoved(counter="c-1", total=5),
+        CounterMoved(counter="c-1", total=4, by=4),
+        CounterMoved(counter="c-1", total=5, by=1),
     ]
 
 
@@ -153,7 +157,7 @@ async def test_an_update_that_changes_nothing_stores_nothing(storage: Storage) -
     await a_counter(storage, 1, 1)
     head = await storage.store.head()
     result = await repository.update("c-1", lambda c: None, CONTEXT)
-    assert (result.id, result.stream_version) == ("c-1", 2)
+    assert (result.id, result.stream_version, result.position) == ("c-1", 2, 0), "position 0: nothing to wait for"
     assert await storage.store.head() == head
 
 
@@ -168,7 +172,7 @@ async def test_a_caller_expecting_a_stale_version_is_refused(storage: Storage) -
     await a_counter(storage, 1, 1)
     with pytest.raises(ConcurrencyError) as stale:
         await repository.update("c-1", lambda c: c.count(1), CONTEXT, expected_version=1)
-    assert (stale.value.expected, stale.value.actual) == (1, 2)
+    assert (stale.value.stream_id, stale.value.expected, stale.value.actual) == ("counter-c-1", 1, 2)
     result = await repository.update("c-1", lambda c: c.count(1), CONTEXT, expected_version=2)
     assert result.stream_version == 3
 
@@ -207,3 +211,55 @@ async def test_a_change_that_keeps_losing_gives_up_with_the_conflict(storage: St
     assert 1 < racing.appends < 1000, "retried, but not for ever"
     stream = await storage.store.read_stream("counter-c-1")
     assert [e.event for e in stream][1:] == [Counted(by=100)] * racing.appends, "none of its attempts landed"
+
+
+async def test_a_new_aggregate_claims_its_unique_keys(storage: Storage) -> None:
+    repository = Repository(storage.store, Counter)
+    first, second = Counter("c-1"), Counter("c-2")
+    first.count(1)
+    second.count(1)
+    await repository.create(first, CONTEXT, unique=[("name", "shared")])
+    with pytest.raises(UniqueKeyTaken):
+        await repository.create(second, CONTEXT, unique=[("name", "shared")])
+    assert await repository.find("c-2") is None
+
+
+class Account(Counter):
+    stream_type = "account"
+    snapshot_schema = 3
+
+    def snapshot_state(self) -> dict[str, Any]:
+        return {"total": self.total}
+
+    @classmethod
+    def from_snapshot(cls, id: str, version: int, state: dict[str, Any]) -> Account:
+        account = cls(id)
+        account.version, account.total = version, state["total"]
+        return account
+
+
+async def test_a_snapshot_is_used_when_loading_and_ignored_when_travelling_in_time(tmp_path: Path) -> None:
+    clock = FixedClock(datetime(2030, 1, 1, tzinfo=UTC))
+    database = SqliteDatabase(tmp_path / "accounts.db")
+    store = SqliteEventStore(database, clock=clock)
+    await store.migrate()
+    try:
+        assert Repository(store, Account).snapshot_every == 0, "no snapshots unless asked for"
+        repository = Repository(store, Account, snapshot_every=1)
+        account = Account("a-1")
+        account.count(1)
+        await repository.create(account, CONTEXT)
+        clock.advance(days=1)
+        await repository.update("a-1", lambda a: a.count(2), CONTEXT)
+        # a snapshot that disagrees with the events shows which one a load used
+        await store.save_snapshot(Snapshot("account-a-1", 2, 3, {"total": 999}))
+        loaded = await repository.load("a-1")
+        assert (loaded.id, loaded.version, loaded.total) == ("a-1", 2, 999), "loaded from the snapshot"
+        then = await repository.load("a-1", as_of=datetime(2030, 1, 1, 12, tzinfo=UTC))
+        assert (then.version, then.total) == (1, 1), "as of an instant: the events, not the snapshot"
+        assert (await repository.load("a-1", as_of_version=1)).total == 1
+        plain = Repository(store, Account)
+        assert (await plain.load("a-1")).total == 3, "without snapshots: the fold of the events"
+        assert (await plain.load("a-1", as_of=datetime(2030, 1, 1, 12, tzinfo=UTC))).total == 1
+    finally:
+        database.close()
