@@ -242,7 +242,7 @@ def test_a_new_catalog_is_initialized_empty_and_not_sellable() -> None:
     assert not catalog.sellable
     created = Catalog.create(ID, " Winter ", "  warm things ")
     then(created, CatalogCreated(catalog_id=ID, name="Winter", description="warm things"))
-    assert (created.name, created.description) == ("Winter", "warm things")
+    assert (created.id, created.name, created.description) == (ID, "Winter", "warm things")
 
 
 def test_refusals_name_the_catalog_and_the_product() -> None:

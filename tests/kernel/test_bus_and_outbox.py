@@ -115,7 +115,9 @@ async def test_a_failed_publish_leaves_the_messages_in_the_outbox(storage: Stora
     assert [m.event for _, m in await storage.store.pending(10)] == [Announced(text="a")]
 
 
-async def test_the_running_relay_retries_a_failing_bus_until_every_message_is_delivered(storage: Storage) -> None:
+async def test_the_running_relay_retries_a_failing_bus_until_every_message_is_delivered(
+    storage: Storage, caplog: pytest.LogCaptureFixture
+) -> None:
     # Given committed messages and a bus that fails twice
     await committed(storage, "a", "b")
     bus = Flaky(failures=2)
@@ -125,6 +127,7 @@ async def test_the_running_relay_retries_a_failing_bus_until_every_message_is_de
         await eventually(lambda: asyncio.sleep(0, len(bus.received) == 2), "the bus to get both messages")
         assert [m.event for m in bus.received] == [Announced(text="a"), Announced(text="b")]
         assert bus.calls == 3
+        assert any("outbox relay failed" in r.getMessage() for r in caplog.records), "each failure is logged"
         await eventually(
             lambda: answer_if(storage.store.pending(10), lambda left: left == []), "the outbox to be emptied"
         )

@@ -135,7 +135,9 @@ async def test_a_caller_waits_for_a_position_and_is_told_when_it_is_not_reached(
     assert await asyncio.wait_for(waiting, 5), "woken when the runner got there, long before its timeout"
 
 
-async def test_a_running_projection_follows_the_log_and_survives_a_failing_batch(storage: Storage) -> None:
+async def test_a_running_projection_follows_the_log_and_survives_a_failing_batch(
+    storage: Storage, caplog: pytest.LogCaptureFixture
+) -> None:
     class FailsOnce(Sales):
         name = "projtest.fails-once"
         failed = False
@@ -156,6 +158,8 @@ async def test_a_running_projection_follows_the_log_and_survives_a_failing_batch
         second = await append(storage, Returned(sku="A", units=1))
         assert await runner.wait_for(second, timeout=DEFAULT_TIMEOUT), "the failed batch was tried again"
         assert FailsOnce.failed and await sales(storage.database) == {"A": 1}
+        failures = [r.getMessage() for r in caplog.records if r.name == "martello.projections"]
+        assert any("projtest.fails-once" in m and "failed" in m for m in failures), "the failure is logged, by name"
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)

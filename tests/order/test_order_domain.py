@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -63,6 +64,7 @@ def when(order: Order, behaviour: Callable[[Order], None]) -> list[Event]:
 
 def test_placing_an_order_records_its_lines_and_total() -> None:
     order = Order.place(ID, "u-1", "cart-1", LINES)
+    assert (order.id, order.stream_id) == (ID, "order-order-1")
     assert order.pending_events == [PLACED]
     assert order.status == Status.PLACED
     assert order.total_amount == 4498
@@ -302,3 +304,15 @@ def test_lines_and_shortages_travel_as_plain_data() -> None:
     assert Shortage.from_data({"sku": "SKU-1", "requested": "2", "available": 1}) == Shortage("SKU-1", 2, 1)
     assert Shortage.from_data({"sku": "SKU-1"}) == Shortage("SKU-1", 0, 0)
     assert Shortage("SKU-1", 2, 1).describe() == "SKU-1 (requested 2, available 1)"
+
+
+def test_the_payment_instant_is_recorded_in_utc_whatever_the_local_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    try:
+        order = given(PLACED, CONFIRMED)
+        order.pay(NOW.astimezone(timezone(timedelta(hours=-7))))
+        assert order.pending_events == [PAID]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -48,6 +48,7 @@ REFUSED: list[tuple[Callable[[], object], str, str]] = [
     (lambda: display_name("x" * (DISPLAY_NAME_LIMIT + 1)), "display_name", "a display name has at most 100 characters"),
     (lambda: display_name("Al\tice"), "display_name", "a display name cannot hold control characters"),
     (lambda: Locale.parse("not a locale"), "locale", FORMAT_HINT),
+    (lambda: Locale("en", territory="usa"), "locale", FORMAT_HINT),
 ]  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from martello.kernel.errors import DomainError, MartelloError
@@ -9,21 +11,22 @@ from martello.modules.warehouse.domain.errors import ReservationAlreadyShipped, 
 
 REFUSALS = [
     (
-        ReservationNotHeld("o-1"),
+        lambda: ReservationNotHeld("o-1"),
         DomainError, "reservation-not-held", "no stock is reserved for order o-1, so none can be shipped",
         {"order_id": "o-1"},
     ),
     (
-        ReservationAlreadyShipped("o-1"),
+        lambda: ReservationAlreadyShipped("o-1"),
         DomainError, "reservation-already-shipped", "the stock of order o-1 has been shipped and cannot be released",
         {"order_id": "o-1"},
     ),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("error", "kind", "code", "message", "details"), REFUSALS, ids=lambda v: type(v).__name__)
+@pytest.mark.parametrize(("make", "kind", "code", "message", "details"), REFUSALS)
 def test_each_refusal_names_its_rule(
-    error: MartelloError, kind: type[MartelloError], code: str, message: str, details: dict[str, object]
+    make: Callable[[], MartelloError], kind: type[MartelloError], code: str, message: str, details: dict[str, object]
 ) -> None:
+    error = make()  # made while the test runs, so that it is the code under test that makes it
     assert isinstance(error, kind)
     assert (error.code, str(error), error.message, error.details) == (code, message, message, details)
