@@ -199,3 +199,11 @@ async def test_start_waits_until_nats_is_reachable(
     finally:
         await bus.stop()
         server.stop()
+
+
+async def test_publishing_before_the_bus_is_connected_is_refused_so_the_outbox_keeps_the_messages(
+    buses: Buses,
+) -> None:
+    bus = buses()
+    with pytest.raises(ConnectionError, match="the outbox keeps the messages"):
+        await bus.publish([envelope(Priced(sku="A", amount=1))])
