@@ -16,7 +16,7 @@ from martello.kernel.projection import Projection, ProjectionRunner, on, read_ch
 from martello.kernel.rebuild import RebuildFellBehind, rebuild_projection
 from martello.kernel.store import NEW_STREAM
 from tests.kernel.conftest import Storage
-from tests.waiting import DEFAULT_TIMEOUT
+from tests.waiting import DEFAULT_TIMEOUT, eventually
 
 
 @event("projtest.Sold")
@@ -271,8 +271,10 @@ async def test_a_running_projection_wakes_on_a_commit_not_on_its_idle_timer(stor
     await runner.setup()
     running = asyncio.create_task(runner.run(idle_wait=3600))
     try:
-        await asyncio.sleep(0)  # it starts, finds nothing and waits for a commit
         for units in (1, 2):
+            await eventually(  # it has caught up and waits for the next commit
+                lambda: asyncio.sleep(0, bool(storage.database.committed._waiters)), "the runner to wait for a commit"
+            )
             position = await append(storage, Sold(sku="A", units=units))
             assert await runner.wait_for(position, timeout=DEFAULT_TIMEOUT), "woken by the commit"
         assert await sales(storage.database) == {"A": 3}
