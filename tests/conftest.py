@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,31 @@ TEST_SECRET = "test-secret-not-for-production"
 CHEAP_PASSWORD_HASHING = {"password_hash_cost": "4"}
 """scrypt at N=2^4 instead of the production 2^17: tests hash many passwords. tests/user/test_passwords.py
 checks the production default itself."""
+CI = os.environ.get("CI", "").lower() == "true"
 
 # Tests never assert wall-clock time: no per-example deadline for property tests (a loaded CI machine may pause).
 hypothesis_settings.register_profile("martello", deadline=None)
 hypothesis_settings.load_profile("martello")
+
+
+def _no_skips_under_ci(report: pytest.TestReport | pytest.CollectReport) -> None:
+    if CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: nothing may skip, but this did: {report.longrepr}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under CI=true a skipped test is a failed one (whatever skipped it), so CI runs everything."""
+    outcome = yield
+    _no_skips_under_ci(outcome.get_result())  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    """The same for a whole module skipped while it is collected."""
+    outcome = yield
+    _no_skips_under_ci(outcome.get_result())  # type: ignore[attr-defined]
 
 
 def shop_settings(data_dir: Path, modules: tuple[str, ...] = ALL_MODULES, **overrides: Any) -> Settings:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from martello.kernel.envelope import Envelope
 from martello.kernel.events import Event
 from martello.modules.cart import contracts
+from martello.modules.cart.domain.events import ItemQuantityChanged
 from tests.conftest import ShopClient
 from tests.e2e.test_catalog_http import create_active_catalog
+from tests.races import Race
+from tests.waiting import answer_if, eventually
 
 API = "/api/v1/cart"
 CATALOG = "/api/v1/catalog"
@@ -23,23 +25,17 @@ def problem_of(response: Any) -> dict[str, Any]:
     return body
 
 
+async def offered(client: ShopClient) -> set[str]:
+    return {p["sku"] for p in (await client.get(f"{API}/products", params={"limit": 1000})).json()}
+
+
 async def sellable(client: ShopClient, *skus: str) -> None:
     """Wait (boundedly) until the cart's price list, fed asynchronously by the catalog, offers these SKUs."""
-    for _ in range(500):
-        offered = {p["sku"] for p in (await client.get(f"{API}/products", params={"limit": 1000})).json()}
-        if offered >= set(skus):
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"the cart never learned that {skus} can be sold")
+    await eventually(lambda: answer_if(offered(client), lambda now: now >= set(skus)), f"the cart to sell {skus}")
 
 
 async def unsellable(client: ShopClient, sku: str) -> None:
-    for _ in range(500):
-        offered = {p["sku"] for p in (await client.get(f"{API}/products", params={"limit": 1000})).json()}
-        if sku not in offered:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"the cart never learned that {sku} was withdrawn")
+    await eventually(lambda: answer_if(offered(client), lambda now: sku not in now), f"the cart to withdraw {sku}")
 
 
 async def shop_with(client: ShopClient, prices: dict[str, int]) -> str:
@@ -68,12 +64,11 @@ class Published:
         self.messages.append(envelope)
 
     async def of_type(self, event_type: type[Event], count: int = 1) -> list[Envelope[Event]]:
-        for _ in range(500):
-            found = [m for m in self.messages if isinstance(m.event, event_type)]
-            if len(found) >= count:
-                return found
-            await asyncio.sleep(0.01)
-        raise AssertionError(f"the cart published {len(found)} {event_type.__name__}, not {count}")
+        async def found() -> list[Envelope[Event]] | None:
+            matching = [m for m in self.messages if isinstance(m.event, event_type)]
+            return matching if len(matching) >= count else None
+
+        return await eventually(found, f"the cart to publish {count} {event_type.__name__}")
 
 
 async def test_a_customer_fills_changes_and_checks_out_a_cart(shop: Any) -> None:
@@ -149,11 +144,11 @@ async def test_checkout_uses_the_current_price_and_refuses_what_is_no_longer_sol
             headers=client.admin,
         )
         assert repriced.status_code == 200
-        for _ in range(500):
-            cart = await cart_of(client, me, added.json()["position"])  # both lines are in the read model
-            if cart["lines"][0]["price_amount"] == 1500:
-                break
-            await asyncio.sleep(0.01)
+        position = added.json()["position"]
+        cart = await eventually(  # both lines are in the read model at this position; the new price comes later
+            lambda: answer_if(cart_of(client, me, position), lambda c: c["lines"][0]["price_amount"] == 1500),
+            "the cart to show the new price of HAT",
+        )
         assert cart["total_amount"] == 3500
 
         await client.post(f"{CATALOG}/catalogs/{catalog_id}/products/CAP/remove", headers=client.admin)
@@ -179,18 +174,27 @@ async def test_checkout_uses_the_current_price_and_refuses_what_is_no_longer_sol
 
 async def test_products_not_yet_released_cannot_be_added(shop: Any) -> None:
     async with shop(MODULES) as client:
+        # Given a product released only in 2999, added to an active catalog
         catalog_id = await create_active_catalog(client, {"HAT": 1999})
         body = {"sku": "LATER", "name": "Later", "price": {"amount": 100}, "release_date": "2999-01-01"}
         added = await client.post(f"{CATALOG}/catalogs/{catalog_id}/products", json=body, headers=client.admin)
         assert added.status_code == 201, added.text
         await sellable(client, "HAT")
-        for _ in range(500):  # the price list knows LATER once the add is relayed; it is not on sale though
-            early = await client.post(f"{API}/cart/items", json={"sku": "LATER"}, headers=client.as_user("u-1"))
-            if "not on sale" in problem_of(early)["detail"]:
-                break
-            await asyncio.sleep(0.01)
+        price_list = client.app.state.shop.modules["cart"].context.database
+        # When the cart's price list has learned it (it is relayed asynchronously)
+        await eventually(
+            lambda: price_list.read(
+                lambda tx: tx.execute("SELECT 1 FROM cart_price_list WHERE sku = 'LATER'").fetchone()
+            ),
+            "the cart's price list to learn LATER",
+        )
+        # Then a customer cannot add it, because it is not on sale yet (not because it is unknown)
+        early = await client.post(f"{API}/cart/items", json={"sku": "LATER"}, headers=client.as_user("u-1"))
         assert early.status_code == 409
-        assert problem_of(early)["details"] == {"sku": "LATER"}
+        problem = problem_of(early)
+        assert (problem["code"], problem["details"]) == ("product-not-sellable", {"sku": "LATER"})
+        assert "is not on sale on " in problem["detail"], problem
+        assert "LATER" not in {p["sku"] for p in (await client.get(f"{API}/products")).json()}
 
 
 async def test_a_customer_sees_only_their_own_cart(shop: Any) -> None:
@@ -290,3 +294,52 @@ async def test_bad_input_is_refused_with_a_problem_and_nothing_is_stored(shop: A
         assert await store.head() == head
         cart = await cart_of(client, me, added.json()["position"])
         assert [(line["sku"], line["quantity"]) for line in cart["lines"]] == [("HAT", 2)]
+
+
+async def test_an_add_that_loses_a_race_is_applied_again_to_the_winners_cart(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        # Given a cart with a hat, and the same customer adding another hat (in another tab) just before
+        await shop_with(client, {"HAT": 1999, "CAP": 500})
+        me = client.as_user("u-1")
+        cart_id = (await client.post(f"{API}/cart/items", json={"sku": "HAT"}, headers=me)).json()["id"]
+        store = client.app.state.shop.modules["cart"].context.store
+        race = Race(store, "cart-u-1", [ItemQuantityChanged(cart_id=cart_id, sku="HAT", quantity=2)])
+        # When a cap is added
+        added = await client.post(f"{API}/cart/items", json={"sku": "CAP"}, headers=me)
+        # Then the add was decided again on the cart the race left: both hats and the cap are in it
+        assert added.status_code == 201, added.text
+        assert race.appends == 2, "one lost attempt, one that landed"
+        cart = await cart_of(client, me, added.json()["position"])
+        assert [(line["sku"], line["quantity"]) for line in cart["lines"]] == [("HAT", 2), ("CAP", 1)]
+
+
+async def test_a_caller_expecting_a_version_is_told_of_the_race_and_nothing_is_stored(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        await shop_with(client, {"HAT": 1999})
+        me = client.as_user("u-1")
+        added = await client.post(f"{API}/cart/items", json={"sku": "HAT", "quantity": 2}, headers=me)
+        cart_id = added.json()["id"]
+        store = client.app.state.shop.modules["cart"].context.store
+        race = Race(store, "cart-u-1", [ItemQuantityChanged(cart_id=cart_id, sku="HAT", quantity=3)])
+        body = {"quantity": 1, "expected_version": added.json()["stream_version"]}
+        refused = await client.post(f"{API}/cart/items/HAT/quantity", json=body, headers=me)
+        assert refused.status_code == 409, refused.text
+        assert problem_of(refused)["code"] == "concurrency-conflict"
+        assert race.appends == 1, "not retried: the caller decided on the version it named"
+        assert [e.event for e in await store.read_stream("cart-u-1")][-1] == ItemQuantityChanged(
+            cart_id=cart_id, sku="HAT", quantity=3
+        )
+
+
+async def test_an_add_that_keeps_losing_races_is_refused_as_a_conflict(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        await shop_with(client, {"HAT": 1999, "CAP": 500})
+        me = client.as_user("u-1")
+        cart_id = (await client.post(f"{API}/cart/items", json={"sku": "HAT"}, headers=me)).json()["id"]
+        store = client.app.state.shop.modules["cart"].context.store
+        race = Race(store, "cart-u-1", [ItemQuantityChanged(cart_id=cart_id, sku="HAT", quantity=2)], times=1000)
+        refused = await client.post(f"{API}/cart/items", json={"sku": "CAP"}, headers=me)
+        assert refused.status_code == 409, refused.text
+        assert problem_of(refused)["code"] == "concurrency-conflict"
+        assert 1 < race.appends < 1000, "retried, but not for ever"
+        assert "CAP" not in {getattr(e.event, "sku", None) for e in await store.read_stream("cart-u-1")}

@@ -28,7 +28,7 @@ from martello.modules.catalog.domain.events import (
     ProductRemoved,
     ProductRepriced,
 )
-from martello.modules.catalog.domain.values import Price, SalesWindow, Sku
+from martello.modules.catalog.domain.values import Price, SalesWindow, Sku, name
 
 ID = "cat-1"
 CREATED = CatalogCreated(catalog_id=ID, name="Summer", description="")
@@ -223,3 +223,166 @@ def test_a_snapshot_restores_the_same_state() -> None:
     catalog = given(CREATED, HAT, SUBMITTED, APPROVED, ACTIVATED)
     restored = Catalog.from_snapshot(ID, catalog.version, catalog.snapshot_state())
     assert vars(restored) == vars(catalog)
+
+
+HISTORY_IN = {
+    Status.INITIALIZED: (CREATED, HAT),
+    Status.WAITING_FOR_APPROVAL: (CREATED, HAT, SUBMITTED),
+    Status.APPROVED: (CREATED, HAT, SUBMITTED, APPROVED),
+    Status.ACTIVE: (CREATED, HAT, SUBMITTED, APPROVED, ACTIVATED),
+    Status.PAUSED: (CREATED, HAT, SUBMITTED, APPROVED, ACTIVATED, PAUSED),
+    Status.DEPRECATED: (CREATED, HAT, SUBMITTED, APPROVED, ACTIVATED, DEPRECATED),
+    Status.ARCHIVED: (CREATED, HAT, SUBMITTED, APPROVED, ACTIVATED, DEPRECATED, CatalogArchived(catalog_id=ID)),
+}
+TRANSITIONS = {  # action: (what the refusal says it cannot do, allowed from, event, status after)
+    "submit_for_approval": ("be submitted for approval", {Status.INITIALIZED}, SUBMITTED, Status.WAITING_FOR_APPROVAL),
+    "approve": ("be approved", {Status.WAITING_FOR_APPROVAL}, APPROVED, Status.APPROVED),
+    "reject": (
+        "be rejected", {Status.WAITING_FOR_APPROVAL}, CatalogRejected(catalog_id=ID, reason="no"), Status.INITIALIZED
+    ),
+    "activate": ("be activated", {Status.APPROVED, Status.PAUSED}, ACTIVATED, Status.ACTIVE),
+    "pause": ("be paused", {Status.ACTIVE}, PAUSED, Status.PAUSED),
+    "deprecate": ("be deprecated", {Status.ACTIVE, Status.PAUSED}, DEPRECATED, Status.DEPRECATED),
+    "archive": ("be archived", {Status.DEPRECATED}, CatalogArchived(catalog_id=ID), Status.ARCHIVED),
+}  # fmt: skip
+
+
+def act(catalog: Catalog, action: str) -> None:
+    if action == "reject":
+        catalog.reject(" no ")
+    else:
+        getattr(catalog, action)()
+
+
+@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+def test_every_transition_is_allowed_only_from_its_statuses(status: Status, action: str) -> None:
+    # Given a catalog in `status`
+    catalog = given(*HISTORY_IN[status])
+    assert catalog.status is status
+    cannot, allowed, recorded, after = TRANSITIONS[action]
+    if status in allowed:
+        # When the action is allowed, then it records its event and moves the catalog on
+        act(catalog, action)
+        then(catalog, recorded)
+        assert catalog.status is after
+        assert catalog.sellable is (after is Status.ACTIVE)
+    else:
+        # Otherwise it is refused, naming the status and the action, and nothing is recorded
+        with pytest.raises(TransitionNotAllowed) as refused:
+            act(catalog, action)
+        assert refused.value.message == f"a catalog that is {status.value} cannot {cannot}"
+        assert refused.value.details == {"catalog_id": ID, "status": status.value}
+        then(catalog)
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_products_change_only_while_the_catalog_is_editable(status: Status) -> None:
+    catalog = given(*HISTORY_IN[status])
+    editable = status in {Status.INITIALIZED, Status.APPROVED, Status.ACTIVE, Status.PAUSED}
+    changes = (
+        lambda: catalog.add_product(Sku("CAP"), "Cap", "", Price(500, "EUR"), SalesWindow()),
+        lambda: catalog.reprice_product(Sku("HAT"), Price(1, "EUR")),
+        lambda: catalog.remove_product(Sku("HAT")),
+    )
+    for change in changes:
+        if editable:
+            change()
+        else:
+            with pytest.raises(CatalogNotEditable) as refused:
+                change()
+            assert refused.value.details == {"catalog_id": ID, "status": status.value}
+            assert refused.value.message == f"products of a catalog that is {status.value} cannot change"
+    assert len(catalog.pending_events) == (3 if editable else 0)
+
+
+def test_a_new_catalog_is_initialized_empty_and_not_sellable() -> None:
+    catalog = Catalog(ID)
+    assert (catalog.name, catalog.description, catalog.status, catalog.products) == ("", "", Status.INITIALIZED, {})
+    assert not catalog.sellable
+    created = Catalog.create(ID, " Winter ", "  warm things ")
+    then(created, CatalogCreated(catalog_id=ID, name="Winter", description="warm things"))
+    assert (created.id, created.name, created.description) == (ID, "Winter", "warm things")
+
+
+def test_refusals_name_the_catalog_and_the_product() -> None:
+    with pytest.raises(EmptyCatalog) as empty:
+        given(CREATED).submit_for_approval()
+    assert empty.value.details == {"catalog_id": ID}
+    with pytest.raises(DuplicateSku) as duplicate:
+        given(CREATED, HAT).add_product(Sku("HAT"), "Other hat", "", Price(5, "EUR"), SalesWindow())
+    assert duplicate.value.details == {"catalog_id": ID, "sku": "HAT"}
+    with pytest.raises(UnknownProduct) as unknown:
+        given(CREATED).reprice_product(Sku("CAP"), Price(5, "EUR"))
+    assert unknown.value.details == {"catalog_id": ID, "sku": "CAP"}
+
+
+def test_a_rejection_needs_a_short_reason() -> None:
+    for reason, message in (("  ", "reason must not be blank"), ("x" * 501, "reason is longer than 500 characters")):
+        catalog = given(CREATED, HAT, SUBMITTED)
+        with pytest.raises(InvalidValue) as refused:
+            catalog.reject(reason)
+        assert (refused.value.field, refused.value.message) == ("reason", message)
+        then(catalog)
+    accepted = given(CREATED, HAT, SUBMITTED)
+    accepted.reject("x" * 500)
+    then(accepted, CatalogRejected(catalog_id=ID, reason="x" * 500))
+
+
+def test_a_product_records_its_trimmed_name_description_price_and_sales_window() -> None:
+    catalog = given(CREATED)
+    window = SalesWindow.parse("2026-05-01", "2026-06-30")
+    catalog.add_product(Sku("CAP"), "  Cap ", " a cap  ", Price(500, "USD"), window)
+    added = ProductAdded(
+        catalog_id=ID, sku="CAP", name="Cap", description="a cap", price_amount=500, currency="USD",
+        release_date="2026-05-01", expiration_date="2026-06-30",
+    )  # fmt: skip
+    then(catalog, added)
+    product = catalog.products["CAP"]
+    assert (product.sku, product.name, product.description, product.price_amount, product.currency) == (
+        "CAP", "Cap", "a cap", 500, "USD"
+    )  # fmt: skip
+    assert (product.release_date, product.expiration_date) == ("2026-05-01", "2026-06-30")
+    catalog.reprice_product(Sku("CAP"), Price(500, "EUR"))  # another currency is another price
+    assert (catalog.products["CAP"].price_amount, catalog.products["CAP"].currency) == (500, "EUR")
+    with pytest.raises(InvalidValue) as nameless:
+        catalog.add_product(Sku("MUG"), " ", "", Price(1, "EUR"), SalesWindow())
+    assert nameless.value.field == "name"
+
+
+def test_names_are_trimmed_and_at_most_200_characters() -> None:
+    assert name("  x  ") == "x"
+    assert name("y" * 200) == "y" * 200
+    with pytest.raises(InvalidValue) as long:
+        name("y" * 201)
+    assert (long.value.field, long.value.message) == ("name", "name is longer than 200 characters")
+    with pytest.raises(InvalidValue) as blank:
+        name(" ")
+    assert (blank.value.field, blank.value.message) == ("name", "name must not be blank")
+
+
+def test_values_say_what_is_wrong() -> None:
+    cases = (
+        (lambda: Sku("-HAT"), "sku", "a SKU is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"),
+        (lambda: Sku("H" * 65), "sku", None),
+        (lambda: Price(5, "EURO"), "currency", "a currency is an ISO 4217 code such as EUR"),
+        (lambda: Price(0, "EUR"), "price", "a price must be positive"),
+        (lambda: SalesWindow.parse("2026-05-02", "2026-05-01"), "expiration_date",
+         "a product cannot expire before its release date"),
+        (lambda: SalesWindow.parse("soon", None), "release_date", "release_date must be an ISO date (YYYY-MM-DD)"),
+        (lambda: SalesWindow.parse(None, "later"), "expiration_date",
+         "expiration_date must be an ISO date (YYYY-MM-DD)"),
+    )  # fmt: skip
+    for make, field, message in cases:
+        with pytest.raises(InvalidValue) as refused:
+            make()
+        assert refused.value.field == field
+        if message is not None:
+            assert refused.value.message == message
+    assert str(Sku("H" * 64)) == "H" * 64
+    assert Price(1, "EUR").amount == 1
+    one_day = SalesWindow.parse("2026-05-01", "2026-05-01")
+    assert one_day.iso() == ("2026-05-01", "2026-05-01")
+    assert SalesWindow.parse(None, None).iso() == (None, None)
+    assert SalesWindow.parse("2026-05-01", None).iso() == ("2026-05-01", None)
+    assert SalesWindow.parse(None, "2026-05-01").iso() == (None, "2026-05-01")

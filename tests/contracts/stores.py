@@ -22,6 +22,8 @@ class StoreUnderTest:
     database: Database
     reopen: Callable[[], AbstractAsyncContextManager[Any]]
     """Another store instance on the same storage (as a second process or replica would have)."""
+    waiters: Callable[[], int]
+    """How many coroutines are blocked in `store.wait_for_events` (so a test can append only once one is)."""
 
 
 @asynccontextmanager
@@ -39,7 +41,7 @@ async def sqlite_store(tmp_path: Path) -> AsyncIterator[StoreUnderTest]:
 
     async with reopen() as store:
         try:
-            yield StoreUnderTest(store, store.database, reopen)
+            yield StoreUnderTest(store, store.database, reopen, lambda: len(store.database.committed._waiters))
         finally:
             for database in databases:
                 database.close()

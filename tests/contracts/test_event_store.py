@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
+from collections.abc import Coroutine
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -13,6 +16,7 @@ from martello.kernel.errors import ConcurrencyError, DuplicateMessage, UniqueKey
 from martello.kernel.events import Event, event
 from martello.kernel.store import NEW_STREAM, Snapshot
 from tests.contracts.stores import StoreUnderTest
+from tests.waiting import eventually
 
 
 @event("contract.ItemAdded")
@@ -176,42 +180,80 @@ async def test_stored_events_cannot_be_updated_or_deleted(subject: StoreUnderTes
 
 
 async def test_wait_for_events_returns_once_something_is_appended(subject: StoreUnderTest) -> None:
+    # Given a follower waiting (for up to a minute) for anything past position 0
     store = subject.store
-    waiter = asyncio.create_task(store.wait_for_events(0, timeout=5))
-    await asyncio.sleep(0.05)
+    waiter = asyncio.create_task(store.wait_for_events(0, timeout=60))
+    await eventually(lambda: asyncio.sleep(0, subject.waiters() > 0 or waiter.done()), "the follower to wait")
+    # When an event is appended
     await store.append("cart-1", items("A"), CONTEXT, expected_version=NEW_STREAM)
+    # Then the follower is back long before its timeout
     await asyncio.wait_for(waiter, 5)
 
 
-def _in_thread(work: object) -> threading.Thread:
-    thread = threading.Thread(target=asyncio.run, args=(work,))
-    thread.start()
-    return thread
+async def test_wait_for_events_returns_at_once_when_events_are_already_there(subject: StoreUnderTest) -> None:
+    store = subject.store
+    await store.append("cart-1", items("A"), CONTEXT, expected_version=NEW_STREAM)
+    await asyncio.wait_for(store.wait_for_events(0, timeout=60), 5)
+    await store.wait_for_events(1, timeout=0.01)  # nothing past 1: waits out its (short) timeout
+
+
+class _InThread:
+    """A coroutine run to completion on its own thread and event loop; `join` re-raises what it raised."""
+
+    def __init__(self, work: Coroutine[Any, Any, None]) -> None:
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,))
+        self._thread.start()
+
+    def _run(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            asyncio.run(work)
+        except BaseException as error:
+            self.error = error
+
+    def join(self, what: str) -> None:
+        self._thread.join(120)
+        assert not self._thread.is_alive(), f"gave up after 120s waiting for {what}"
+        if self.error is not None:
+            raise self.error
 
 
 async def test_concurrent_appenders_and_a_follower_see_one_consistent_order(subject: StoreUnderTest) -> None:
     """Writers on several threads (each with its own event loop and store instance) append to their
-    own streams and fight over a shared one; a follower tails the log meanwhile. Nothing is lost,
-    duplicated or seen out of order, and every conflict on the shared stream is reported."""
-    writers, per_writer = 4, 25
-    conflicts = [0] * writers
+    own streams and, in rounds, all at once to a shared one, each expecting the version it has just read;
+    a follower tails the log meanwhile. Nothing is lost, duplicated or seen out of order; in each round
+    exactly one writer's append lands, right after the version it saw, and every other writer is told
+    of the conflict."""
+    writers, rounds = 4, 25
+    barrier = threading.Barrier(writers, timeout=60)
+    landed: list[list[tuple[int, int]]] = [[] for _ in range(writers)]  # (expected, stored) per writer
+    refused: list[list[tuple[int, int]]] = [[] for _ in range(writers)]  # (expected, actual) per writer
     done = threading.Event()
     seen: list[int] = []
 
+    async def together() -> None:
+        await asyncio.to_thread(barrier.wait)  # BrokenBarrierError after 60 s names a stuck writer
+
     async def write(index: int) -> None:
         async with subject.reopen() as store:
-            for n in range(per_writer):
+            for n in range(rounds):
                 await store.append(f"own-{index}", items(f"{index}-{n}"), CONTEXT, expected_version=n)
+                await together()
                 current = len(await store.read_stream("shared"))
+                await together()  # every writer has read the same version before anyone appends
                 try:
-                    await store.append("shared", items(f"{index}-{n}"), CONTEXT, expected_version=current)
-                except ConcurrencyError:
-                    conflicts[index] += 1
+                    result = await store.append("shared", items(f"{index}-{n}"), CONTEXT, expected_version=current)
+                    landed[index].append((current, result.stream_version))
+                except ConcurrencyError as conflict:
+                    refused[index].append((conflict.expected, conflict.actual))
+                await together()
 
     async def follow() -> None:
         async with subject.reopen() as store:
             position = 0
+            deadline = time.monotonic() + 120
             while True:
+                assert time.monotonic() < deadline, "gave up after 120s waiting for the writers to finish"
                 finished = done.is_set()
                 batch = await store.read_all(position, limit=50)
                 seen.extend(e.position for e in batch)
@@ -220,18 +262,23 @@ async def test_concurrent_appenders_and_a_follower_see_one_consistent_order(subj
                 elif finished:
                     return
 
-    follower = _in_thread(follow())
-    threads = [_in_thread(write(i)) for i in range(writers)]
-    for thread in threads:
-        thread.join()
+    follower = _InThread(follow())
+    threads = [_InThread(write(i)) for i in range(writers)]
+    for index, thread in enumerate(threads):
+        thread.join(f"writer {index}")
     done.set()
-    follower.join()
+    follower.join("the follower")
 
     everything = await subject.store.read_all(0, limit=10_000)
     assert seen == [e.position for e in everything], "the follower saw exactly the log, in order"
     shared = await subject.store.read_stream("shared")
-    assert len(everything) == writers * per_writer + len(shared)
-    assert len(shared) + sum(conflicts) == writers * per_writer
-    assert [e.stream_version for e in shared] == list(range(1, len(shared) + 1))
+    assert len(shared) == rounds, "one append to the shared stream lands per round"
+    assert len(everything) == writers * rounds + rounds
+    assert [e.stream_version for e in shared] == list(range(1, rounds + 1))
     for index in range(writers):
-        assert len(await subject.store.read_stream(f"own-{index}")) == per_writer
+        assert all(stored == expected + 1 for expected, stored in landed[index]), "an append landed elsewhere"
+        assert all(actual > expected for expected, actual in refused[index]), "a conflict with nothing newer"
+        assert len(landed[index]) + len(refused[index]) == rounds, f"writer {index} lost an answer"
+        assert len(await subject.store.read_stream(f"own-{index}")) == rounds
+    assert sorted(stored for writer in landed for _, stored in writer) == list(range(1, rounds + 1))
+    assert sum(len(writer) for writer in refused) == (writers - 1) * rounds

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from tests.distributed.conftest import drop_namespace
@@ -75,7 +76,14 @@ async def test_orders_placed_while_nats_is_down_complete_once_it_is_back(
 
         await eventually(bus_down, "/readyz reports the message bus unreachable")
         during = [await check_out(shop, cooks[n], {"POT": 2}) for n in range(3, 6)]  # their events wait in outboxes
-        await asyncio.sleep(1.0)  # the relays try, and fail, meanwhile
+
+        async def waiting_in_the_cart_outbox() -> int | None:
+            async with await psycopg.AsyncConnection.connect(require_postgres()) as connection:
+                cursor = await connection.execute(f'SELECT count(*) FROM "{namespace}cart".outbox')
+                row = await cursor.fetchone()
+            return row[0] if row and row[0] >= 3 else None
+
+        await eventually(waiting_in_the_cart_outbox, "the checkouts' messages to wait in the cart's outbox")
 
         nats_server.start()
 

@@ -54,7 +54,11 @@ async def test_a_checkout_above_the_largest_order_total_is_refused_before_anythi
     client: ShopClient,
 ) -> None:
     await create_active_catalog(client, {"GOLD": MAX_PRICE_AMOUNT, "PLATINUM": MAX_PRICE_AMOUNT})
-    await eventually(lambda: client.get("/api/v1/cart/products"), lambda r: len(r.json()) == 2)
+    await eventually(
+        lambda: client.get("/api/v1/cart/products"),
+        lambda r: len(r.json()) == 2,
+        "the cart's price list to learn both products",
+    )
     customer = await sign_up_and_in(client, "midas")
     for sku, quantity in (("GOLD", 999), ("PLATINUM", 999)):
         added = await client.post("/api/v1/cart/cart/items", json={"sku": sku, "quantity": quantity}, headers=customer)

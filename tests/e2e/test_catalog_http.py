@@ -99,6 +99,8 @@ async def test_bad_input_is_refused_with_a_problem_and_nothing_is_stored(client:
     assert stale.status_code == 409
     assert problem_of(stale)["code"] == "concurrency-conflict"
 
+    store = client.app.state.shop.modules["catalog"].context.store
+    assert await store.head() == created["position"], "no refused command stored an event"
     catalog = (await client.get(f"{API}/catalogs/{catalog_id}", params={"min_position": created["position"]})).json()
     assert catalog["version"] == 1 and catalog["products"] == []
 

@@ -53,14 +53,16 @@ async def test_32_buyers_checking_out_at_once_see_no_conflict_only_confirmed_or_
                 f"{ORDER}/orders", params={"cart_id": cart_id}, headers=buyer
             ),
             lambda r: r.status_code == 200 and [o["status"] for o in r.json()] in (["confirmed"], ["rejected"]),
-            tries=400,
+            f"the order of cart {cart_id} to be confirmed or rejected",
         )
         orders.append(listed.json()[0])
     confirmed = [order for order in orders if order["status"] == "confirmed"]
     assert len(confirmed) == KETTLES_IN_STOCK  # every kettle sold, none twice
-    kettles = await eventually(lambda: stock_of(client, "KETTLE"), lambda s: s["reserved"] == KETTLES_IN_STOCK)
+    kettles = await eventually(
+        lambda: stock_of(client, "KETTLE"), lambda s: s["reserved"] == KETTLES_IN_STOCK, "every kettle reserved"
+    )
     assert kettles["on_hand"] == KETTLES_IN_STOCK
-    mugs = await eventually(lambda: stock_of(client, "MUG"), lambda s: s["on_hand"] == 4 * BUYERS)
+    mugs = await eventually(lambda: stock_of(client, "MUG"), lambda s: s["on_hand"] == 4 * BUYERS, "every mug received")
     assert mugs["reserved"] == 2 * KETTLES_IN_STOCK
 
 

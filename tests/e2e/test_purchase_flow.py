@@ -4,12 +4,12 @@ authorization; bad input on the order's commands."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from martello.kernel.envelope import Envelope
 from martello.kernel.events import Event
+from tests import waiting
 from tests.conftest import ShopClient
 from tests.e2e.test_catalog_http import create_active_catalog, problem_of
 
@@ -18,15 +18,9 @@ PRICES = {"KETTLE": 3499, "MUG": 1250}
 CHECKOUT_CORRELATION = "alice-checkout-1"
 
 
-async def eventually(probe: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], tries: int = 100) -> Any:
+async def eventually(probe: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], what: str) -> Any:
     """Poll `probe` until `done(result)`: the shop's modules talk asynchronously. Bounded, never endless."""
-    result = None
-    for _ in range(tries):
-        result = await probe()
-        if done(result):
-            return result
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not reached after {tries} tries; last: {result!r}")
+    return await waiting.eventually(lambda: waiting.answer_if(probe(), done), what)
 
 
 async def sign_up_and_in(client: ShopClient, username: str) -> dict[str, str]:
@@ -54,7 +48,11 @@ async def open_shop(client: ShopClient, stock: dict[str, int]) -> None:
             f"/api/v1/warehouse/stock/{sku}/receive", json={"quantity": quantity}, headers=client.admin
         )
         assert received.status_code == 200, received.text
-    await eventually(lambda: client.get("/api/v1/cart/products"), lambda r: {p["sku"] for p in r.json()} >= set(PRICES))
+    await eventually(
+        lambda: client.get("/api/v1/cart/products"),
+        lambda r: {p["sku"] for p in r.json()} >= set(PRICES),
+        "the cart to sell the catalog's products",
+    )
 
 
 async def buy(client: ShopClient, customer: dict[str, str], items: dict[str, int], correlation: str = "") -> str:
@@ -74,6 +72,7 @@ async def order_of_cart(client: ShopClient, customer: dict[str, str], cart_id: s
     listed = await eventually(
         lambda: client.get(f"{ORDER}/orders", params={"cart_id": cart_id}, headers=customer),
         lambda r: r.status_code == 200 and [o["status"] for o in r.json()] == [status],
+        f"the order of cart {cart_id} to be {status}",
     )
     order: dict[str, Any] = listed.json()[0]
     return order
@@ -96,7 +95,7 @@ async def test_a_purchase_from_catalog_to_cancellation(client: ShopClient) -> No
         ("KETTLE", 3, 3499),
         ("MUG", 2, 1250),
     ]
-    kettles = await eventually(lambda: stock_of(client, "KETTLE"), lambda s: s["reserved"] == 3)
+    kettles = await eventually(lambda: stock_of(client, "KETTLE"), lambda s: s["reserved"] == 3, "3 kettles reserved")
     assert (kettles["on_hand"], kettles["available"]) == (5, 2)
 
     # Paying shows in analytics.
@@ -109,6 +108,7 @@ async def test_a_purchase_from_catalog_to_cancellation(client: ShopClient) -> No
     revenue = await eventually(
         lambda: client.get("/api/v1/analytics/revenue/by-product", headers=client.admin),
         lambda r: len(r.json()) == 2,
+        "revenue of both products",
     )
     assert revenue.json() == [
         {"sku": "KETTLE", "currency": "EUR", "units": 3, "revenue": 10497},
@@ -126,18 +126,27 @@ async def test_a_purchase_from_catalog_to_cancellation(client: ShopClient) -> No
     # Cancelling the first order releases its stock (and refunds it: revenue nets out).
     cancelled = await client.post(f"{ORDER}/orders/{order['id']}/cancel", headers=alice)
     assert cancelled.status_code == 200, cancelled.text
-    kettles = await eventually(lambda: stock_of(client, "KETTLE"), lambda s: s["reserved"] == 0)
+    kettles = await eventually(lambda: stock_of(client, "KETTLE"), lambda s: s["reserved"] == 0, "no kettle reserved")
     assert (kettles["on_hand"], kettles["available"]) == (5, 5)
     funnel = await eventually(
-        lambda: client.get("/api/v1/analytics/funnel", headers=client.admin), lambda r: r.json()["cancelled"] == 1
+        lambda: client.get("/api/v1/analytics/funnel", headers=client.admin), lambda r: r.json()["cancelled"] == 1,
+        "a cancelled order in the funnel",
     )
     assert funnel.json() == {
         "orders": 2, "placed": 2, "confirmed": 1, "rejected": 1, "paid": 1, "shipped": 0, "cancelled": 1
     }  # fmt: skip
-    carts = (await client.get("/api/v1/analytics/carts", headers=client.admin)).json()
-    assert (carts["checked_out"], carts["open"]) == (2, 0)
-    movements = (await client.get("/api/v1/analytics/stock", params={"sku": "KETTLE"}, headers=client.admin)).json()
-    assert movements == [{"sku": "KETTLE", "received": 5, "reserved": 3, "released": 3, "shipped": 0}]
+    carts = await eventually(
+        lambda: client.get("/api/v1/analytics/carts", headers=client.admin),
+        lambda r: r.json()["checked_out"] == 2,
+        "both checked-out carts in analytics",
+    )
+    assert (carts.json()["checked_out"], carts.json()["open"]) == (2, 0)
+    movements = await eventually(
+        lambda: client.get("/api/v1/analytics/stock", params={"sku": "KETTLE"}, headers=client.admin),
+        lambda r: r.json() and r.json()[0]["released"] == 3,
+        "the released kettles in analytics",
+    )
+    assert movements.json() == [{"sku": "KETTLE", "received": 5, "reserved": 3, "released": 3, "shipped": 0}]
 
     await the_checkout_flow_shares_one_correlation_id_and_names_each_cause(client)
 

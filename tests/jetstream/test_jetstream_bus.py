@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import nats
 import orjson
 import pytest
 
@@ -16,6 +18,7 @@ from martello.kernel.envelope import Envelope
 from martello.kernel.events import Event, event
 from martello.kernel.ids import new_id
 from tests.servers import free_port, private_nats
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.nats
 
@@ -65,15 +68,31 @@ class Recorder:
             self.arrived.set()
 
 
-async def until(condition: Callable[[], bool], timeout: float = 20) -> None:
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(poll(), timeout)
+async def until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    await eventually(lambda: asyncio.sleep(0, condition()), what, timeout=timeout)
 
 
-async def test_each_consumer_gets_each_message_once_even_if_published_twice(buses: Buses) -> None:
+async def all_acked(nats_url: str, bus: JetStreamBus, consumer: str) -> int:
+    """Wait until the consumer has acknowledged every message in the stream (so nothing is in flight or
+    due for redelivery); the answer is how many messages the stream holds."""
+    client = await nats.connect(nats_url)
+    try:
+        js = client.jetstream()
+        durable = consumer.replace(".", "_")
+
+        async def acked() -> int | None:
+            stream = await js.stream_info(bus.stream)
+            info = await js.consumer_info(bus.stream, durable)
+            done = info.ack_floor.stream_seq == stream.state.last_seq and not info.num_ack_pending
+            return stream.state.messages if done else None
+
+        messages: int = await eventually(acked, f"{consumer} to acknowledge every message")
+        return messages
+    finally:
+        await client.close()
+
+
+async def test_each_consumer_gets_each_message_once_even_if_published_twice(buses: Buses, nats_url: str) -> None:
     bus = buses()
     prices, retirements = Recorder(), Recorder()
     bus.subscribe("cart.catalog-prices", {"bustest.public.Priced", "bustest.public.Retired"}, prices)
@@ -82,13 +101,14 @@ async def test_each_consumer_gets_each_message_once_even_if_published_twice(buse
     priced, retired = envelope(Priced(sku="A", amount=5)), envelope(Retired(sku="A"), 2)
     await bus.publish([priced, retired])
     await bus.publish([priced])  # the outbox relay publishing again after a crash: JetStream drops it
-    await until(lambda: len(prices.handled) >= 2 and len(retirements.handled) >= 1)
-    await asyncio.sleep(0.3)
+    await until(lambda: len(prices.handled) >= 2 and len(retirements.handled) >= 1, "both consumers to handle")
+    assert await all_acked(nats_url, bus, "cart.catalog-prices") == 2, "the second publish was dropped"
+    await all_acked(nats_url, bus, "order.retirements")
     assert prices.handled == [priced, retired], "in order, once, with the whole envelope"
     assert retirements.handled == [retired]
 
 
-async def test_replicas_of_a_module_share_the_messages_of_one_durable_consumer(buses: Buses) -> None:
+async def test_replicas_of_a_module_share_the_messages_of_one_durable_consumer(buses: Buses, nats_url: str) -> None:
     replicas = [buses(fetch_batch=5) for _ in range(2)]
     recorders = [Recorder(), Recorder()]
     for bus, recorder in zip(replicas, recorders, strict=True):
@@ -96,8 +116,8 @@ async def test_replicas_of_a_module_share_the_messages_of_one_durable_consumer(b
         await bus.start()
     messages = [envelope(Priced(sku=f"S{n}", amount=n + 1), n + 1) for n in range(60)]
     await replicas[0].publish(messages)
-    await until(lambda: sum(len(r.handled) for r in recorders) >= len(messages))
-    await asyncio.sleep(0.3)
+    await until(lambda: sum(len(r.handled) for r in recorders) >= len(messages), "the replicas to handle all 60")
+    assert await all_acked(nats_url, replicas[0], "warehouse.orders") == len(messages)
     handled = Counter(m.message_id for r in recorders for m in r.handled)
     assert set(handled) == {m.message_id for m in messages}
     assert set(handled.values()) == {1}, "each message went to one replica"
@@ -110,7 +130,7 @@ async def test_a_failed_handler_gets_the_message_again(buses: Buses) -> None:
     await bus.start()
     message = envelope(Priced(sku="A", amount=5))
     await bus.publish([message])
-    await until(lambda: len(recorder.handled) == 1)
+    await until(lambda: len(recorder.handled) == 1, "1 handled message(s)")
     assert recorder.handled == [message]
 
 
@@ -130,7 +150,7 @@ async def test_a_message_not_acked_by_a_dead_replica_goes_to_another(buses: Buse
     recorder = Recorder()
     second.subscribe("warehouse.orders", {"bustest.public.Priced"}, recorder)
     await second.start()
-    await until(lambda: len(recorder.handled) == 1)  # after the ack wait ran out
+    await until(lambda: len(recorder.handled) == 1, "the other replica to get it")  # after the ack wait ran out
     assert recorder.handled == [message]
 
 
@@ -142,7 +162,7 @@ async def test_publish_fails_while_nats_is_down_and_all_works_again_after(buses:
         await bus.start()
         before = envelope(Priced(sku="A", amount=1))
         await bus.publish([before])
-        await until(lambda: len(recorder.handled) == 1)
+        await until(lambda: len(recorder.handled) == 1, "1 handled message(s)")
 
         server.stop()
         kept = envelope(Priced(sku="B", amount=2), 2)
@@ -151,20 +171,23 @@ async def test_publish_fails_while_nats_is_down_and_all_works_again_after(buses:
         assert not bus.connected
 
         server.start()
-        await until(lambda: bus.connected)
+        await until(lambda: bus.connected, "the bus to reconnect")
         await bus.publish([kept])
-        await until(lambda: len(recorder.handled) == 2)
+        await until(lambda: len(recorder.handled) == 2, "2 handled message(s)")
         assert recorder.handled == [before, kept]
 
 
-async def test_start_waits_until_nats_is_reachable(buses: Buses, tmp_path: Path) -> None:
+async def test_start_waits_until_nats_is_reachable(
+    buses: Buses, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     port = free_port()
     bus = buses(f"nats://127.0.0.1:{port}")
     recorder = Recorder()
     bus.subscribe("cart.catalog-prices", {"bustest.public.Priced"}, recorder)
+    caplog.set_level(logging.WARNING, logger="martello.nats")
     starting = asyncio.create_task(bus.start())
-    await asyncio.sleep(0.5)
-    assert not starting.done()
+    await until(lambda: "NATS not ready" in caplog.text, "the bus to report NATS unreachable")
+    assert not starting.done(), "start() returned while no server listens"
     from tests.servers import NatsServer
 
     server = NatsServer(tmp_path / "nats", port)
@@ -173,7 +196,7 @@ async def test_start_waits_until_nats_is_reachable(buses: Buses, tmp_path: Path)
         await asyncio.wait_for(starting, 20)
         message = envelope(Priced(sku="A", amount=1))
         await bus.publish([message])
-        await until(lambda: len(recorder.handled) == 1)
+        await until(lambda: len(recorder.handled) == 1, "1 handled message(s)")
     finally:
         await bus.stop()
         server.stop()
@@ -196,8 +219,16 @@ async def test_a_message_that_cannot_be_decoded_is_handed_over_to_be_parked_afte
     recorder.expected = 1
     await bus.publish([envelope(Priced(sku="CAP", amount=2))])
 
-    await until(lambda: len(parked) == 1 and len(recorder.handled) == 1)
+    await until(lambda: len(parked) == 1 and len(recorder.handled) == 1, "the poison parked and the next handled")
     [(message_id, error, deliveries)] = parked
     assert message_id == poison["message_id"] and deliveries == 2
     assert error.startswith("TypeError:") and "amount" in error
     assert [m.event.sku for m in recorder.handled] == ["CAP"]  # type: ignore[attr-defined]
+
+
+async def test_publishing_before_the_bus_is_connected_is_refused_so_the_outbox_keeps_the_messages(
+    buses: Buses,
+) -> None:
+    bus = buses()
+    with pytest.raises(ConnectionError, match="the outbox keeps the messages"):
+        await bus.publish([envelope(Priced(sku="A", amount=1))])

@@ -43,8 +43,11 @@ def test_the_current_version_round_trips_and_lists_become_tuples() -> None:
 
 def test_stored_names_are_explicit_strings_not_import_paths() -> None:
     assert PriceSet.__event_type__ == "test.PriceSet"
-    with pytest.raises(UnknownEventType):
+    with pytest.raises(UnknownEventType) as unknown:
         local.decode("tests.kernel.test_events.PriceSet", 3, {})
+    assert unknown.value.args == ("tests.kernel.test_events.PriceSet",)
+    assert "test.PriceSet" in local
+    assert "tests.kernel.test_events.PriceSet" not in local
 
 
 def test_a_name_cannot_be_taken_twice() -> None:
@@ -62,7 +65,7 @@ def test_a_missing_upcaster_is_reported() -> None:
     class Gap(Event):
         value: int
 
-    with pytest.raises(LookupError, match="no upcaster"):
+    with pytest.raises(LookupError, match=r"^no upcaster for test\.Gap v1 -> v2$"):
         registry.decode("test.Gap", 1, {"value": 1})
 
 

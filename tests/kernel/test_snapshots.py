@@ -87,6 +87,12 @@ async def scenario(directory: Path, changes: list[list[int]], every: int) -> Non
             from_snapshot = await snapshotting.load("a", as_of_version=version)
             assert state(from_snapshot) == state(replayed)
         assert state(await snapshotting.load("a")) == state(account)
+        snapshot, _ = await store.load_from_snapshot("account-a", snapshot_schema=Account.snapshot_schema)
+        if account.version >= every:
+            assert snapshot is not None, "a snapshot is saved once the stream passes a multiple of snapshot_every"
+            assert account.version - every < snapshot.version <= account.version, "the latest multiple was passed"
+        else:
+            assert snapshot is None
     finally:
         database.close()
 
@@ -114,3 +120,35 @@ async def test_a_snapshot_of_an_older_schema_is_ignored(tmp_path: Path) -> None:
         assert (await repository.load("a")).balance == 10
     finally:
         database.close()
+
+
+async def test_a_snapshot_is_saved_each_time_the_stream_passes_a_multiple_of_snapshot_every(tmp_path: Path) -> None:
+    database = SqliteDatabase(tmp_path / "accounts.db")
+    store = SqliteEventStore(database)
+    await store.migrate()
+    try:
+        # Given a repository that snapshots every 3 events
+        repository = Repository(store, Account, snapshot_every=3)
+        snapshots = []
+        # When commands of two events each are saved, up to version 8
+        for amount in (1, 2, 3, 4):
+
+            def twice(account: Account, amount: int = amount) -> None:
+                account.apply_change(amount)
+                account.apply_change(-1)
+
+            await repository.change("a", twice, MessageContext.new(), new=Account)
+            snapshot, tail = await store.load_from_snapshot("account-a", snapshot_schema=2)
+            snapshots.append((snapshot.version if snapshot else None, len(tail)))
+        # Then a snapshot is taken at version 4 (passing 3) and 6, and none at 2 or 8 (no multiple passed)
+        assert snapshots == [(None, 2), (4, 0), (6, 0), (6, 2)]
+        snapshot, _ = await store.load_from_snapshot("account-a", snapshot_schema=2)
+        assert snapshot == Snapshot("account-a", 6, 2, {"balance": 3, "history": [1, -1, 2, -1, 3, -1]})
+        # And an aggregate without snapshot support is never snapshotted
+        assert Repository(store, Deposits, snapshot_every=1).snapshot_every == 0
+    finally:
+        database.close()
+
+
+class Deposits(Aggregate):
+    stream_type = "deposits"

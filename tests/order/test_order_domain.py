@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given as for_all
@@ -65,6 +66,7 @@ def when(order: Order, behaviour: Callable[[Order], None]) -> list[Event]:
 
 def test_placing_an_order_records_its_lines_and_total() -> None:
     order = Order.place(ID, "u-1", "cart-1", LINES)
+    assert (order.id, order.stream_id) == (ID, "order-order-1")
     assert order.pending_events == [PLACED]
     assert order.status == Status.PLACED
     assert order.total_amount == 4498
@@ -220,3 +222,115 @@ def test_whatever_happens_the_state_is_the_fold_of_the_recorded_events(steps: li
     shipped_then_more = [type(e) for e in order.pending_events]
     if OrderShipped in shipped_then_more:
         assert shipped_then_more[-1] is OrderShipped  # nothing happens to an order after it shipped
+
+
+# -- the whole state, values and refusals' details ----------------------------------------------------
+
+
+def test_a_placed_order_remembers_who_bought_what_from_which_cart() -> None:
+    fresh = Order(ID)
+    assert (fresh.user_id, fresh.cart_id, fresh.lines, fresh.total_amount, fresh.currency) == ("", "", (), 0, "")
+    assert (fresh.status, fresh.reason, fresh.short_skus, fresh.paid_at) == (Status.PLACED, "", (), None)
+    order = given(PLACED)
+    assert (order.user_id, order.cart_id, order.lines, order.total_amount, order.currency) == (
+        "u-1", "cart-1", LINES, 4498, "EUR"
+    )  # fmt: skip
+    rejected = given(PLACED, OrderRejected(order_id=ID, reason="short", short_skus=("SKU-1",)))
+    assert (rejected.status, rejected.reason, rejected.short_skus) == (Status.REJECTED, "short", ("SKU-1",))
+    paid = given(PLACED, CONFIRMED)
+    paid.pay(datetime(2030, 5, 17, 12, 30, tzinfo=timezone(timedelta(hours=2))))
+    assert paid.pending_events == [PAID], "paid_at is the UTC instant"
+    assert paid.paid_at == NOW.isoformat()
+
+
+def test_a_shortage_of_nothing_named_still_rejects_the_order() -> None:
+    events = when(given(PLACED), lambda o: o.stock_unavailable(()))
+    assert events == [OrderRejected(order_id=ID, reason="not enough stock: unknown SKU", short_skus=())]
+    two = (Shortage("SKU-1", 2, 1), Shortage("SKU-2", 1, 0))
+    assert when(given(PLACED), lambda o: o.stock_unavailable(two)) == [
+        OrderRejected(
+            order_id=ID,
+            reason="not enough stock: SKU-1 (requested 2, available 1), SKU-2 (requested 1, available 0)",
+            short_skus=("SKU-1", "SKU-2"),
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("history", "status"),
+    [
+        ((PLACED,), "placed"),
+        ((PLACED, CONFIRMED, PAID), "paid"),
+        ((PLACED, CONFIRMED, PAID, OrderShipped(order_id=ID)), "shipped"),
+    ],
+)
+def test_refusals_name_the_order_and_its_status(history: tuple[Event, ...], status: str) -> None:
+    order = given(*history)
+    with pytest.raises(OrderNotConfirmed) as not_confirmed:
+        order.pay(NOW)
+    assert not_confirmed.value.details == {"order_id": ID, "status": status}
+    if status != "paid":
+        with pytest.raises(OrderNotPaid) as not_paid:
+            order.ship()
+        assert not_paid.value.details == {"order_id": ID, "status": status}
+    assert order.pending_events == []
+
+
+def test_cancel_refusals_name_the_order_and_its_status() -> None:
+    with pytest.raises(OrderNotCancellable) as refused:
+        given(PLACED, OrderCancellationRequested(order_id=ID)).cancel()
+    assert refused.value.details == {"order_id": ID, "status": "cancelling"}
+
+
+def test_placing_refusals_say_what_is_wrong() -> None:
+    with pytest.raises(MixedCurrencies) as mixed:
+        Order.place(ID, "u-1", "cart-1", (LINES[0], OrderLine("SKU-3", "Pot", 1, 100, "USD")))
+    assert mixed.value.details == {"currencies": ["EUR", "USD"]}
+    with pytest.raises(DuplicateLine) as duplicate:
+        Order.place(ID, "u-1", "cart-1", (LINES[0], LINES[1], LINES[0]))
+    assert duplicate.value.details == {"sku": "SKU-1"}
+    one = Order.place(ID, "u-1", "cart-1", [LINES[1]])
+    assert one.pending_events[0].currency == "EUR"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        (("", 1, 100, "EUR"), "sku", "a line needs a SKU"),
+        (("SKU-1", 0, 100, "EUR"), "quantity", "the quantity of SKU-1 must be positive"),
+        (("SKU-1", -1, 100, "EUR"), "quantity", "the quantity of SKU-1 must be positive"),
+        (("SKU-1", 1, 0, "EUR"), "price_amount", "the price of SKU-1 must be positive"),
+        (("SKU-1", 1, 100, "EURO"), "currency", "a currency is an ISO 4217 code such as EUR"),
+    ],
+)
+def test_a_line_says_what_is_wrong(line: tuple[str, int, int, str], field: str, message: str) -> None:
+    sku, quantity, price, currency = line
+    with pytest.raises(InvalidValue) as refused:
+        OrderLine(sku, "Kettle", quantity, price, currency)
+    assert (refused.value.field, refused.value.message) == (field, message)
+
+
+def test_lines_and_shortages_travel_as_plain_data() -> None:
+    line = OrderLine("SKU-1", "Kettle", 2, 1999, "EUR")
+    assert line.amount == 3998
+    data = line.to_data()
+    assert data == {"sku": "SKU-1", "name": "Kettle", "quantity": 2, "price_amount": 1999, "currency": "EUR"}
+    assert OrderLine.from_data(data) == line
+    assert OrderLine.from_data({**data, "quantity": "2", "price_amount": "1999"}) == line
+    unnamed = {k: v for k, v in data.items() if k != "name"}
+    assert OrderLine.from_data(unnamed) == OrderLine("SKU-1", "", 2, 1999, "EUR")
+    assert Shortage.from_data({"sku": "SKU-1", "requested": "2", "available": 1}) == Shortage("SKU-1", 2, 1)
+    assert Shortage.from_data({"sku": "SKU-1"}) == Shortage("SKU-1", 0, 0)
+    assert Shortage("SKU-1", 2, 1).describe() == "SKU-1 (requested 2, available 1)"
+
+
+def test_the_payment_instant_is_recorded_in_utc_whatever_the_local_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    try:
+        order = given(PLACED, CONFIRMED)
+        order.pay(NOW.astimezone(timezone(timedelta(hours=-7))))
+        assert order.pending_events == [PAID]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

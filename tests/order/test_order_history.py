@@ -13,6 +13,7 @@ from martello.modules.warehouse.contracts import StockReservationFailed, StockRe
 from tests.e2e.test_purchase_flow import buy, open_shop, order_of_cart
 from tests.order.test_fulfilment import API, CORRELATION, Shop, checkout, deliver, message, the_order
 from tests.time_travel import LiveAnswers
+from tests.waiting import eventually
 
 PURCHASE = ("catalog", "warehouse", "cart", "order")
 
@@ -157,12 +158,10 @@ class Collected:
 
     async def of(self, event_type: type[Event]) -> list[Envelope[Event]]:
         """The messages of that type, once there is one (the modules answer one another asynchronously)."""
-        for _ in range(500):
-            found = [m for m in self.messages if isinstance(m.event, event_type)]
-            if found:
-                return found
-            await asyncio.sleep(0.01)
-        raise AssertionError(f"no {event_type.__event_type__} message crossed the bus")
+        return await eventually(
+            lambda: asyncio.sleep(0, [m for m in self.messages if isinstance(m.event, event_type)] or None),
+            f"a {event_type.__event_type__} message to cross the bus",
+        )
 
 
 async def test_a_confirmed_orders_history_names_the_warehouses_reservation_as_its_cause(shop: Shop) -> None:

@@ -30,6 +30,6 @@ async def postgres_store(tmp_path: Path) -> AsyncIterator[StoreUnderTest]:
 
     async with reopen() as store:
         try:
-            yield StoreUnderTest(store, store.database, reopen)
+            yield StoreUnderTest(store, store.database, reopen, lambda: len(store.dialect._appended._waiters))
         finally:
             await store.database.drop_schema()

@@ -11,6 +11,7 @@ from martello.adapters.postgres import PostgresDatabase, PostgresEventStore
 from martello.kernel.envelope import MessageContext
 from martello.kernel.events import Event, event
 from martello.kernel.store import NEW_STREAM
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.postgres
 
@@ -45,13 +46,33 @@ async def test_events_cannot_be_truncated_either(stores: Stores) -> None:
 
 
 async def test_a_waiter_wakes_up_when_another_process_appends(stores: Stores) -> None:
+    # Given a follower whose listener is connected (it wakes every waiter once, on connecting: that is over)
     follower, writer = await stores(), await stores()
-    await follower.wait_for_events(0, timeout=0.3)  # the listener connects (and wakes everyone once)
+    await follower.wait_for_events(0, timeout=0.01)  # starts the listener
+    signals = follower.dialect
+    listening = f'LISTEN "{signals.outbox_channel}"'  # its last statement before it waits for notifications
+
+    async def listener_idle() -> bool:
+        rows = await follower.database.read(
+            lambda tx: tx.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = ? AND state = 'idle'", (listening,)
+            ).fetchall()
+        )
+        return bool(rows[0][0])
+
+    await eventually(listener_idle, "the follower's listener to be listening")
+    await follower.head()  # one more round trip: the listener has read its answers and fired by now
+    # And coroutines waiting (for up to 30 s) for events and for outbox messages
     events_waiter = asyncio.create_task(follower.wait_for_events(0, timeout=30))
     outbox_waiter = asyncio.create_task(follower.wait_for_messages(timeout=30))
-    await asyncio.sleep(0.2)
+    await eventually(
+        lambda: asyncio.sleep(0, len(signals._appended._waiters) == len(signals._outbox_filled._waiters) == 1),
+        "both waiters to wait",
+    )
     assert not events_waiter.done() and not outbox_waiter.done()
+    # When another process appends an event with an outbox message
     await writer.append("s-1", [Noted(text="a")], CONTEXT, expected_version=NEW_STREAM, outbox=[Announced(text="a")])
+    # Then both wake long before their timeout
     await asyncio.wait_for(asyncio.gather(events_waiter, outbox_waiter), 10)
 
 

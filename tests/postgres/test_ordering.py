@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import time
 
 import pytest
 
@@ -61,7 +62,9 @@ async def test_a_follower_sees_every_event_once_in_order_while_processes_append(
         for process in writers:
             process.start()
         seen: list[int] = []
+        deadline = time.monotonic() + 240
         while True:
+            assert time.monotonic() < deadline, "gave up after 240s waiting for the writer processes to finish"
             finished = not any(process.is_alive() for process in writers)
             batch = await store.read_all(seen[-1] if seen else 0, limit=25)
             seen.extend(envelope.position for envelope in batch)

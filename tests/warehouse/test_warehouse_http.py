@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +10,10 @@ from martello.kernel.events import Event
 from martello.kernel.ids import new_id
 from martello.modules.order.contracts import OrderCancelled, OrderPlaced, OrderShipped
 from martello.modules.warehouse import contracts
+from martello.modules.warehouse.domain.events import StockReceived
 from tests.conftest import ShopClient
+from tests.races import Race
+from tests.waiting import answer_if, eventually
 
 API = "/api/v1/warehouse"
 MODULES = ("warehouse",)
@@ -60,12 +62,17 @@ class Published:
 
     async def about(self, order_id: str, count: int = 1) -> list[Envelope[Event]]:
         """Wait (boundedly) until `count` messages about the order arrived."""
-        for _ in range(500):
-            found = [m for m in self.messages if getattr(m.event, "order_id", None) == order_id]
-            if len(found) >= count:
-                return found
-            await asyncio.sleep(0.01)
-        raise AssertionError(f"the warehouse published {len(found)} message(s) about {order_id}, not {count}")
+
+        async def found() -> list[Envelope[Event]] | None:
+            matching = [m for m in self.messages if getattr(m.event, "order_id", None) == order_id]
+            return matching if len(matching) >= count else None
+
+        return await eventually(found, f"the warehouse to publish {count} message(s) about {order_id}")
+
+    async def everything_relayed(self, client: ShopClient) -> None:
+        """Wait until the warehouse's outbox is empty: every message it committed has reached the bus."""
+        store = client.app.state.shop.modules["warehouse"].context.store
+        await eventually(lambda: answer_if(store.pending(1), lambda left: left == []), "the warehouse outbox to drain")
 
     async def deliver(self, event: Event, message_id: str | None = None) -> Envelope[Event]:
         """Publish an order event as the order module's outbox would."""
@@ -148,8 +155,10 @@ async def test_redelivered_and_repeated_orders_change_nothing(shop: Any) -> None
         await published.deliver(placed("o-1", ("HAT", 2)), message_id)  # the same message again
         await published.deliver(placed("o-1", ("HAT", 3)))  # another request for the same order
         [reserved] = await published.about("o-1")
-        await asyncio.sleep(0.05)  # give a wrong second message the chance to show up
-        assert len(await published.about("o-1")) == 1
+        await published.everything_relayed(client)  # so a wrong second message would be here by now
+        assert [m.event for m in published.messages if getattr(m.event, "order_id", None) == "o-1"] == [
+            contracts.StockReserved(order_id="o-1", lines=({"sku": "HAT", "quantity": 2},))
+        ]
         assert (await stock(client, "HAT", reserved.position))["reserved"] == 2
 
 
@@ -182,12 +191,21 @@ async def test_a_message_no_rule_accepts_is_set_aside(shop: Any) -> None:
         never = await published.deliver(OrderShipped(order_id="o-never-reserved", user_id="u-1", lines=()))
         malformed = await published.deliver(placed("o-bad", ("not a sku!", 1)))
         database = client.app.state.shop.modules["warehouse"].context.database
-        handled = await database.read(
-            lambda tx: tx.execute("SELECT message_id FROM inbox WHERE consumer = 'warehouse.orders'").fetchall()
-        )
-        assert sorted(row[0] for row in handled) == sorted([never.message_id, malformed.message_id])
+        store = client.app.state.shop.modules["warehouse"].context.store
+        expected = sorted([never.message_id, malformed.message_id])
+
+        async def handled() -> list[str] | None:
+            rows = await database.read(
+                lambda tx: tx.execute("SELECT message_id FROM inbox WHERE consumer = 'warehouse.orders'").fetchall()
+            )
+            ids = sorted(row[0] for row in rows)
+            return ids if ids == expected else None
+
+        await eventually(handled, "the warehouse to mark both messages handled")
+        assert await store.head() == 0, "neither message stored an event"
         position = await receive(client, "HAT", 1)  # the warehouse still works
         assert (await stock(client, "HAT", position))["on_hand"] == 1
+        await published.everything_relayed(client)
         assert [m.type for m in published.messages] == ["warehouse.public.StockReceived"]
 
 
@@ -204,6 +222,7 @@ async def test_bad_input_is_refused_with_a_problem_and_nothing_is_stored(shop: A
         assert bad_sku.status_code == 422
         assert problem_of(bad_sku)["errors"][0]["field"] == "sku"
 
+        assert await client.app.state.shop.modules["warehouse"].context.store.head() == 0, "nothing is stored"
         assert (await client.get(f"{API}/stock", headers=admin)).json() == []
         unknown = await client.get(f"{API}/stock/HAT", headers=admin)
         assert unknown.status_code == 404
@@ -220,3 +239,36 @@ async def test_stock_is_for_administrators(shop: Any) -> None:
         assert problem_of(refused)["code"] == "forbidden"
         assert (await client.get(f"{API}/stock", headers=customer)).status_code == 403
         assert (await client.get(f"{API}/stock/HAT")).status_code == 401
+
+
+async def test_a_receipt_that_loses_a_race_is_applied_again_on_the_winners_stock(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        # Given 5 hats, and another write (3 more hats) landing just before the next receipt is stored
+        await receive(client, "HAT", 5)
+        store = client.app.state.shop.modules["warehouse"].context.store
+        race = Race(store, "warehouse-main", [recorded_receipt("HAT", 3, on_hand=8)])
+        # When 2 hats are received
+        position = await receive(client, "HAT", 2)
+        # Then the receipt was decided again on the 8 hats the race left: 10, not 7
+        assert race.appends == 2, "one lost attempt, one that landed"
+        assert (await stock(client, "HAT", position))["on_hand"] == 10
+        stream = await store.read_stream("warehouse-main")
+        assert [(e.event.quantity, e.event.on_hand) for e in stream] == [(5, 5), (3, 8), (2, 10)]
+
+
+async def test_a_receipt_that_keeps_losing_races_is_refused_as_a_conflict_and_stores_nothing(shop: Any) -> None:
+    async with shop(MODULES) as client:
+        await receive(client, "HAT", 5)
+        store = client.app.state.shop.modules["warehouse"].context.store
+        race = Race(store, "warehouse-main", [recorded_receipt("HAT", 1, on_hand=6)], times=1000)
+        response = await client.post(f"{API}/stock/HAT/receive", json={"quantity": 2}, headers=client.admin)
+        assert response.status_code == 409, response.text
+        assert problem_of(response)["code"] == "concurrency-conflict"
+        assert 1 < race.appends < 1000, "retried, but not for ever"
+        quantities = [e.event.quantity for e in await store.read_stream("warehouse-main")]
+        assert quantities == [5] + [1] * race.appends, "only the racing writes landed"
+
+
+def recorded_receipt(sku: str, quantity: int, on_hand: int) -> Event:
+    """A receipt as the warehouse itself records it (its domain event, not the published contract)."""
+    return StockReceived(sku=sku, quantity=quantity, on_hand=on_hand)

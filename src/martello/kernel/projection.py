@@ -203,6 +203,9 @@ class ProjectionRunner:
         except CheckpointMoved:
             return
         for attempt in range(1, self.attempts if bad is not None else 1):
+            log.warning(
+                "projection %s failed at position %d (%s): %s; trying it again", self.name, position, event_type, error
+            )
             await asyncio.sleep(0.05 * 2**attempt)
             try:
                 await self._write_checkpoint(position, [bad] if bad is not None else [])
@@ -226,9 +229,7 @@ class ProjectionRunner:
             self.name,
         )
 
-    async def _write_checkpoint(
-        self, seen: int, batch: Sequence[Envelope[Event]], *, past_stall: bool = True
-    ) -> None:
+    async def _write_checkpoint(self, seen: int, batch: Sequence[Envelope[Event]], *, past_stall: bool = True) -> None:
         """Apply `batch` and move the checkpoint to `seen` in one transaction (raises `EventFailed`). Unless
         told it stops short of the event (`past_stall=False`), a recorded stall is cleared with it."""
         start, projection, name = self._checkpoint, self.projection, self.name
