@@ -1,5 +1,6 @@
 """Integration messages: the in-process bus routes each message to its subscribers, and the outbox relay
-publishes what was committed, in order, retrying until the bus takes it; nothing is lost."""
+publishes what was committed, in order, retrying while the bus is unreachable; a message the bus refuses is
+parked in the dead letters after bounded attempts, and the rest go out. Nothing is lost."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from martello.kernel.bus import InProcessBus
+from martello.kernel.dead_letters import DEAD_LETTERS_DDL, dead_letters
 from martello.kernel.envelope import Envelope, MessageContext, current_correlation
 from martello.kernel.events import Event, event
 from martello.kernel.outbox import OutboxRelay
@@ -148,3 +150,43 @@ async def test_the_running_relay_retries_a_failing_bus_until_every_message_is_de
         relay.cancel()
         await asyncio.gather(relay, return_exceptions=True)
     assert relay.cancelled(), "a cancelled relay stops"
+
+
+class Refusing:
+    """A bus that refuses (not: cannot reach) any message whose text is in `refused`, and takes the rest."""
+
+    def __init__(self, *refused: str) -> None:
+        self.refused = set(refused)
+        self.received: list[Envelope[Event]] = []
+
+    async def publish(self, messages: Sequence[Envelope[Event]]) -> None:
+        if any(message.event.text in self.refused for message in messages):  # type: ignore[attr-defined]
+            raise ValueError("the bus refuses this message")
+        self.received.extend(messages)
+
+
+async def test_a_message_the_bus_keeps_refusing_is_parked_and_the_rest_go_out_in_order(storage: Storage) -> None:
+    # Given three committed messages, the second of which the bus refuses every time
+    await storage.database.write(lambda tx: tx.execute(DEAD_LETTERS_DDL))
+    await committed(storage, "a", "poison", "c")
+    bus = Refusing("poison")
+    relay = OutboxRelay(storage.store, bus, storage.database, attempts=3, backoff=0.001)  # type: ignore[arg-type]
+    # When the relay runs once
+    assert await relay.relay_pending() == 3
+    # Then the others went out in order, the refused one is parked after its attempts, and the outbox is empty
+    assert [m.event for m in bus.received] == [Announced(text="a"), Announced(text="c")]
+    [letter] = await storage.database.read(dead_letters)
+    assert (letter.consumer, letter.type, letter.attempts) == ("outbox", "bustest.public.Announced", 3)
+    assert letter.error == "ValueError: the bus refuses this message"
+    assert relay.parked == 1
+    assert await storage.store.pending(10) == []
+    # And delivering it again fails while the bus still refuses it (it stays, one attempt more) ...
+    with pytest.raises(ValueError):
+        await relay.redeliver(letter)
+    [again] = await storage.database.read(dead_letters)
+    assert again.attempts == 4
+    # ... and succeeds once the bus takes it, which removes the dead letter
+    bus.refused.clear()
+    await relay.redeliver(again)
+    assert [m.event for m in bus.received][-1] == Announced(text="poison")
+    assert await storage.database.read(dead_letters) == []
