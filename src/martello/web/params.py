@@ -6,10 +6,11 @@ them with 422 naming the parameter, before a number too large for the stores rea
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
 
 from martello.kernel.limits import MAX_COUNTER, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_SKU_LENGTH
 
@@ -33,6 +34,27 @@ MinPosition = Annotated[
         description="Wait (up to 5 s) until the read model has processed this global position: 0 to 2^53 - 1.",
     ),
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class PointInTime:
+    """Which state a read answers with: now, or as of a version of the stream or an instant (time travel);
+    and the global position its read model must have reached first (read your writes)."""
+
+    as_of_version: int | None
+    as_of: datetime | None
+    min_position: int | None
+
+
+def point_in_time(
+    as_of_version: AsOfVersion = None, as_of: AsOf = None, min_position: MinPosition = None
+) -> PointInTime:
+    return PointInTime(as_of_version, as_of, min_position)
+
+
+When = Annotated[PointInTime, Depends(point_in_time)]
+"""The `as_of_version`, `as_of` and `min_position` query parameters of a read that can travel in time."""
+
 Filter = Annotated[
     str | None,
     Query(max_length=MAX_NAME_LENGTH, pattern=NO_CONTROL_CHARACTERS, description="Only items with this value"),

@@ -19,7 +19,7 @@ from martello.modules.cart.domain.cart import Cart
 from martello.web.auth import User
 from martello.web.commands import CommandAccepted, Context, Expecting
 from martello.web.history import HistoryOut, history
-from martello.web.params import AsOf, AsOfVersion, Id, Limit, MinPosition, Offset, SkuPath
+from martello.web.params import Id, Limit, Offset, SkuPath, When
 
 
 class AddItemIn(Expecting):
@@ -51,27 +51,14 @@ def build_router(module: Any) -> APIRouter:
         return history(Cart.stream_id_for(user_id), await queries.dispatch(GetCartHistory(user_id), context))
 
     @router.get("/cart", response_model=CartOut, summary="My open cart (now or as of the past), priced now")
-    async def open_cart(
-        context: Context,
-        user: User,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetOpenCart(user.user_id, as_of_version, as_of), context)
+    async def open_cart(context: Context, user: User, when: When) -> Any:
+        await caught_up(when.min_position)
+        return await queries.dispatch(GetOpenCart(user.user_id, when.as_of_version, when.as_of), context)
 
     @router.get("/carts/{cart_id}", response_model=CartOut, summary="One of my carts, open or closed, now or then")
-    async def one_cart(
-        cart_id: Id,
-        context: Context,
-        user: User,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetCart(user.user_id, cart_id, as_of_version, as_of), context)
+    async def one_cart(cart_id: Id, context: Context, user: User, when: When) -> Any:
+        await caught_up(when.min_position)
+        return await queries.dispatch(GetCart(user.user_id, cart_id, when.as_of_version, when.as_of), context)
 
     @router.get("/cart/history", response_model=HistoryOut, summary="The events of my carts, with their envelopes")
     async def my_history(context: Context, user: User) -> HistoryOut:

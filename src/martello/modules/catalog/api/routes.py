@@ -31,7 +31,7 @@ from martello.modules.catalog.domain.values import Price, SalesWindow, Sku
 from martello.web.auth import Admin
 from martello.web.commands import CommandAccepted, Context, Expecting, Strict
 from martello.web.history import HistoryOut, history
-from martello.web.params import AsOf, AsOfVersion, Filter, Id, Limit, MinPosition, Offset, SkuPath
+from martello.web.params import Filter, Id, Limit, MinPosition, Offset, SkuPath, When
 
 
 class MoneyIn(Strict):
@@ -107,15 +107,9 @@ def build_router(module: Any) -> APIRouter:
         return await queries.dispatch(ListCatalogs(status, limit, offset), context)
 
     @router.get("/catalogs/{catalog_id}", response_model=CatalogOut, summary="One catalog, now or as of the past")
-    async def get_catalog(
-        catalog_id: Id,
-        context: Context,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetCatalog(catalog_id, as_of_version, as_of), context)
+    async def get_catalog(catalog_id: Id, context: Context, when: When) -> Any:
+        await caught_up(when.min_position)
+        return await queries.dispatch(GetCatalog(catalog_id, when.as_of_version, when.as_of), context)
 
     @router.get("/catalogs/{catalog_id}/history", response_model=HistoryOut, summary="The catalog's events")
     async def catalog_history(catalog_id: Id, context: Context, _: Admin) -> HistoryOut:

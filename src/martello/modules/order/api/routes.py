@@ -17,7 +17,7 @@ from martello.modules.order.domain.order import Order
 from martello.web.auth import Admin, User
 from martello.web.commands import CommandAccepted, Context, Expecting
 from martello.web.history import HistoryOut, history
-from martello.web.params import AsOf, AsOfVersion, Filter, Id, IdFilter, Limit, MinPosition, Offset
+from martello.web.params import Filter, Id, IdFilter, Limit, MinPosition, Offset, When
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 
@@ -47,16 +47,9 @@ def build_router(module: Any) -> APIRouter:
         return await queries.dispatch(ListOrders(status, cart_id, user_id, limit, offset), context)
 
     @router.get("/orders/{order_id}", response_model=OrderOut, summary="One order, now or as of the past")
-    async def get_order(
-        order_id: Id,
-        context: Context,
-        _: User,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetOrder(order_id, as_of_version, as_of), context)
+    async def get_order(order_id: Id, context: Context, _: User, when: When) -> Any:
+        await caught_up(when.min_position)
+        return await queries.dispatch(GetOrder(order_id, when.as_of_version, when.as_of), context)
 
     @router.get(
         "/orders/{order_id}/history",

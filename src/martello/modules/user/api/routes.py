@@ -34,7 +34,7 @@ from martello.modules.user.domain.user import User as UserAccount
 from martello.web.auth import Admin, TokenService, User
 from martello.web.commands import CommandAccepted, Context, Expecting, Strict
 from martello.web.history import HistoryOut, history
-from martello.web.params import AsOf, AsOfVersion, Filter, Id, Limit, MinPosition, Offset
+from martello.web.params import Filter, Id, Limit, MinPosition, Offset, When
 
 # Padding around a username or an e-mail address is trimmed, so the schema allows a little more than the value.
 _PADDED_USERNAME = MAX_USERNAME_LENGTH + 32
@@ -158,15 +158,9 @@ def build_router(module: Any) -> APIRouter:
         return session(request, principal.user_id, principal.roles, request.app.state.tokens.now())
 
     @router.get("/me", response_model=UserOut, summary="The signed-in user's account, now or as of the past")
-    async def me(
-        principal: User,
-        context: Context,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetUser(principal.user_id, as_of_version, as_of), context)
+    async def me(principal: User, context: Context, when: When) -> Any:
+        await caught_up(when.min_position)
+        return await queries.dispatch(GetUser(principal.user_id, when.as_of_version, when.as_of), context)
 
     @router.get("/me/history", response_model=HistoryOut, summary="The signed-in user's account events")
     async def my_history(principal: User, context: Context) -> HistoryOut:
@@ -192,16 +186,9 @@ def build_router(module: Any) -> APIRouter:
     @router.get(
         "/users/{user_id}", response_model=UserOut, summary="One user (yourself, or anyone for an admin), now or then"
     )
-    async def get_user(
-        user_id: Id,
-        context: Context,
-        _: User,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetUser(user_id, as_of_version, as_of), context)
+    async def get_user(user_id: Id, context: Context, _: User, when: When) -> Any:
+        await caught_up(when.min_position)
+        return await queries.dispatch(GetUser(user_id, when.as_of_version, when.as_of), context)
 
     @router.get(
         "/users/{user_id}/history",

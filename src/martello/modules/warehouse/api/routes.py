@@ -16,7 +16,7 @@ from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
 from martello.web.auth import Admin
 from martello.web.commands import CommandAccepted, Context, Strict
 from martello.web.history import HistoryOut, history
-from martello.web.params import AsOf, AsOfVersion, Limit, MinPosition, Offset, SkuPath
+from martello.web.params import Limit, Offset, SkuPath, When
 
 
 class ReceiveStockIn(Strict):
@@ -37,29 +37,14 @@ def build_router(module: Any) -> APIRouter:
         return CommandAccepted.of(await commands.dispatch(ReceiveStock(**body.model_dump(), sku=sku), context))
 
     @router.get("/stock", response_model=list[StockOut], summary="Stock of every SKU, now or as of the past")
-    async def list_stock(
-        context: Context,
-        _: Admin,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(ListStock(limit, offset, as_of_version, as_of), context)
+    async def list_stock(context: Context, _: Admin, when: When, limit: Limit = 100, offset: Offset = 0) -> Any:
+        await caught_up(when.min_position)
+        return await queries.dispatch(ListStock(limit, offset, when.as_of_version, when.as_of), context)
 
     @router.get("/stock/{sku}", response_model=StockOut, summary="Stock of one SKU, now or as of the past")
-    async def get_stock(
-        sku: SkuPath,
-        context: Context,
-        _: Admin,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetStock(sku, as_of_version, as_of), context)
+    async def get_stock(sku: SkuPath, context: Context, _: Admin, when: When) -> Any:
+        await caught_up(when.min_position)
+        return await queries.dispatch(GetStock(sku, when.as_of_version, when.as_of), context)
 
     @router.get("/history", response_model=HistoryOut, summary="The warehouse's events, with their envelopes")
     async def warehouse_history(_: Admin) -> HistoryOut:
