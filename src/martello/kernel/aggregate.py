@@ -20,14 +20,14 @@ from typing import Any, ClassVar, Self, TypeVar
 
 from martello.kernel.events import Event
 
-E = TypeVar("E", bound=Event)
+F = TypeVar("F", bound=Callable[..., None])
 Applier = Callable[[Any, Any], None]
 
 
-def applies(*event_types: type[E]) -> Callable[[Callable[[Any, E], None]], Callable[[Any, E], None]]:
+def applies(*event_types: type[Event]) -> Callable[[F], F]:
     """Mark a method as the state change that each of `event_types` brings."""
 
-    def decorator(fn: Callable[[Any, E], None]) -> Callable[[Any, E], None]:
+    def decorator(fn: F) -> F:
         fn.__applies__ = event_types  # type: ignore[attr-defined]
         return fn
 
