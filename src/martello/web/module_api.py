@@ -8,6 +8,7 @@ from typing import Any
 from martello.kernel.envelope import MessageContext
 from martello.kernel.read_your_writes import wait_for_position
 from martello.web.commands import CommandAccepted
+from martello.web.history import HistoryOut, history
 
 
 class ModuleApi:
@@ -26,3 +27,7 @@ class ModuleApi:
         """Dispatch `query` once every projection of the module has reached `min_position`."""
         await wait_for_position(self.module.projections.values(), min_position)
         return await self.queries.dispatch(query, context)
+
+    async def history(self, stream_id: str, query: object, context: MessageContext) -> HistoryOut:
+        """The events of `stream_id` with their envelopes, as `query` (which decides who may see them) answers."""
+        return history(stream_id, await self.ask(query, context))

@@ -55,6 +55,20 @@ def point_in_time(
 When = Annotated[PointInTime, Depends(point_in_time)]
 """The `as_of_version`, `as_of` and `min_position` query parameters of a read that can travel in time."""
 
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    limit: int
+    offset: int
+
+
+def page(limit: Limit = 100, offset: Offset = 0) -> Page:
+    return Page(limit, offset)
+
+
+Paged = Annotated[Page, Depends(page)]
+"""The `limit` and `offset` query parameters of a list."""
+
 Filter = Annotated[
     str | None,
     Query(max_length=MAX_NAME_LENGTH, pattern=NO_CONTROL_CHARACTERS, description="Only items with this value"),

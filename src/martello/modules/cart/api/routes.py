@@ -17,9 +17,9 @@ from martello.modules.cart.application.queries import GetCart, GetCartHistory, G
 from martello.modules.cart.domain.cart import Cart
 from martello.web.auth import User
 from martello.web.commands import CommandAccepted, Context, Expecting
-from martello.web.history import HistoryOut, history
+from martello.web.history import HistoryOut
 from martello.web.module_api import ModuleApi
-from martello.web.params import Id, Limit, Offset, SkuPath, When
+from martello.web.params import Id, Paged, SkuPath, When
 
 
 class AddItemIn(Expecting):
@@ -42,7 +42,7 @@ def build_router(module: Any) -> APIRouter:
     api = ModuleApi(module)
 
     async def history_of(user_id: Id, context: MessageContext) -> HistoryOut:
-        return history(Cart.stream_id_for(user_id), await api.ask(GetCartHistory(user_id), context))
+        return await api.history(Cart.stream_id_for(user_id), GetCartHistory(user_id), context)
 
     @router.get("/cart", response_model=CartOut, summary="My open cart (now or as of the past), priced now")
     async def open_cart(context: Context, user: User, when: When) -> Any:
@@ -86,11 +86,7 @@ def build_router(module: Any) -> APIRouter:
         return await api.accepted(c.AbandonCart(**body.model_dump(), user_id=user.user_id), context)
 
     @router.get("/products", response_model=list[ProductOnSaleOut], summary="What can be added to a cart today")
-    async def products_on_sale(
-        context: Context,
-        limit: Limit = 100,
-        offset: Offset = 0,
-    ) -> Any:
-        return await api.ask(ListProductsOnSale(limit, offset), context)
+    async def products_on_sale(context: Context, page: Paged) -> Any:
+        return await api.ask(ListProductsOnSale(page.limit, page.offset), context)
 
     return router

@@ -29,9 +29,9 @@ from martello.modules.catalog.domain.catalog import Catalog
 from martello.modules.catalog.domain.values import Price, SalesWindow, Sku
 from martello.web.auth import Admin
 from martello.web.commands import CommandAccepted, Context, Expecting, Strict
-from martello.web.history import HistoryOut, history
+from martello.web.history import HistoryOut
 from martello.web.module_api import ModuleApi
-from martello.web.params import Filter, Id, Limit, MinPosition, Offset, SkuPath, When
+from martello.web.params import Filter, Id, MinPosition, Paged, SkuPath, When
 
 
 class MoneyIn(Strict):
@@ -91,13 +91,9 @@ def build_router(module: Any) -> APIRouter:
 
     @router.get("/catalogs", response_model=list[CatalogOut], summary="List catalogs")
     async def list_catalogs(
-        context: Context,
-        status: Filter = None,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        min_position: MinPosition = None,
+        context: Context, page: Paged, status: Filter = None, min_position: MinPosition = None
     ) -> Any:
-        return await api.ask(ListCatalogs(status, limit, offset), context, min_position)
+        return await api.ask(ListCatalogs(status, page.limit, page.offset), context, min_position)
 
     @router.get("/catalogs/{catalog_id}", response_model=CatalogOut, summary="One catalog, now or as of the past")
     async def get_catalog(catalog_id: Id, context: Context, when: When) -> Any:
@@ -105,8 +101,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.get("/catalogs/{catalog_id}/history", response_model=HistoryOut, summary="The catalog's events")
     async def catalog_history(catalog_id: Id, context: Context, _: Admin) -> HistoryOut:
-        envelopes = await api.ask(GetCatalogHistory(catalog_id), context)
-        return history(Catalog.stream_id_for(catalog_id), envelopes)
+        return await api.history(Catalog.stream_id_for(catalog_id), GetCatalogHistory(catalog_id), context)
 
     async def change(
         catalog_id: str, body: Expecting, behaviour: Callable[[Catalog], None], context: MessageContext
@@ -157,13 +152,8 @@ def build_router(module: Any) -> APIRouter:
         return await change(catalog_id, body, lambda catalog: catalog.remove_product(product), context)
 
     @router.get("/products", response_model=list[ProductOut], summary="Products of active catalogs: what can be sold")
-    async def active_products(
-        context: Context,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        min_position: MinPosition = None,
-    ) -> Any:
-        return await api.ask(ListActiveProducts(limit, offset), context, min_position)
+    async def active_products(context: Context, page: Paged, min_position: MinPosition = None) -> Any:
+        return await api.ask(ListActiveProducts(page.limit, page.offset), context, min_position)
 
     return router
 

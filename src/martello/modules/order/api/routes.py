@@ -15,9 +15,9 @@ from martello.modules.order.application.queries import GetOrder, GetOrderHistory
 from martello.modules.order.domain.order import Order
 from martello.web.auth import Admin, User
 from martello.web.commands import CommandAccepted, Context, Expecting
-from martello.web.history import HistoryOut, history
+from martello.web.history import HistoryOut
 from martello.web.module_api import ModuleApi
-from martello.web.params import Filter, Id, IdFilter, Limit, MinPosition, Offset, When
+from martello.web.params import Filter, Id, IdFilter, MinPosition, Paged, When
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 
@@ -31,16 +31,15 @@ def build_router(module: Any) -> APIRouter:
     async def list_orders(
         context: Context,
         _: User,
+        page: Paged,
         status: Filter = None,
         cart_id: IdFilter = None,
         user_id: Annotated[
             str | None, Query(max_length=MAX_ID_LENGTH, description="Administrators only: one customer's orders")
         ] = None,
-        limit: Limit = 100,
-        offset: Offset = 0,
         min_position: MinPosition = None,
     ) -> Any:
-        return await api.ask(ListOrders(status, cart_id, user_id, limit, offset), context, min_position)
+        return await api.ask(ListOrders(status, cart_id, user_id, page.limit, page.offset), context, min_position)
 
     @router.get("/orders/{order_id}", response_model=OrderOut, summary="One order, now or as of the past")
     async def get_order(order_id: Id, context: Context, _: User, when: When) -> Any:
@@ -52,8 +51,7 @@ def build_router(module: Any) -> APIRouter:
         summary="The order's events with their envelopes (the owner or an administrator)",
     )
     async def order_history(order_id: Id, context: Context, _: User) -> HistoryOut:
-        envelopes = await api.ask(GetOrderHistory(order_id), context)
-        return history(Order.stream_id_for(order_id), envelopes)
+        return await api.history(Order.stream_id_for(order_id), GetOrderHistory(order_id), context)
 
     @router.post("/orders/{order_id}/pay", response_model=CommandAccepted, summary="Pay a confirmed order")
     async def pay_order(order_id: Id, body: OptionalBody, context: Context, _: User) -> CommandAccepted:

@@ -32,9 +32,9 @@ from martello.modules.user.application.sign_in import Account, Authenticate
 from martello.modules.user.domain.user import User as UserAccount
 from martello.web.auth import Admin, TokenService, User
 from martello.web.commands import CommandAccepted, Context, Expecting, Strict
-from martello.web.history import HistoryOut, history
+from martello.web.history import HistoryOut
 from martello.web.module_api import ModuleApi
-from martello.web.params import Filter, Id, Limit, MinPosition, Offset, When
+from martello.web.params import Filter, Id, MinPosition, Paged, When
 
 # Padding around a username or an e-mail address is trimmed, so the schema allows a little more than the value.
 _PADDED_USERNAME = MAX_USERNAME_LENGTH + 32
@@ -106,8 +106,7 @@ def build_router(module: Any) -> APIRouter:
         return request.client.host if request.client is not None else None
 
     async def history_of(user_id: Id, context: MessageContext) -> HistoryOut:
-        envelopes = await api.ask(GetUserHistory(user_id), context)
-        return history(UserAccount.stream_id_for(user_id), envelopes)
+        return await api.history(UserAccount.stream_id_for(user_id), GetUserHistory(user_id), context)
 
     @router.post("/users", status_code=201, response_model=CommandAccepted, summary="Sign up")
     async def sign_up(body: SignUpIn, context: Context) -> CommandAccepted:
@@ -166,14 +165,9 @@ def build_router(module: Any) -> APIRouter:
 
     @router.get("/users", response_model=list[UserOut], summary="List users (admin)")
     async def list_users(
-        context: Context,
-        _: Admin,
-        role: Filter = None,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        min_position: MinPosition = None,
+        context: Context, _: Admin, page: Paged, role: Filter = None, min_position: MinPosition = None
     ) -> Any:
-        return await api.ask(ListUsers(role, limit, offset), context, min_position)
+        return await api.ask(ListUsers(role, page.limit, page.offset), context, min_position)
 
     @router.get(
         "/users/{user_id}", response_model=UserOut, summary="One user (yourself, or anyone for an admin), now or then"

@@ -16,7 +16,7 @@ from martello.web.auth import Admin
 from martello.web.commands import CommandAccepted, Context, Strict
 from martello.web.history import HistoryOut, history
 from martello.web.module_api import ModuleApi
-from martello.web.params import Limit, Offset, SkuPath, When
+from martello.web.params import Paged, SkuPath, When
 
 
 class ReceiveStockIn(Strict):
@@ -34,8 +34,9 @@ def build_router(module: Any) -> APIRouter:
         return await api.accepted(ReceiveStock(**body.model_dump(), sku=sku), context)
 
     @router.get("/stock", response_model=list[StockOut], summary="Stock of every SKU, now or as of the past")
-    async def list_stock(context: Context, _: Admin, when: When, limit: Limit = 100, offset: Offset = 0) -> Any:
-        return await api.ask(ListStock(limit, offset, when.as_of_version, when.as_of), context, when.min_position)
+    async def list_stock(context: Context, _: Admin, when: When, page: Paged) -> Any:
+        query = ListStock(page.limit, page.offset, when.as_of_version, when.as_of)
+        return await api.ask(query, context, when.min_position)
 
     @router.get("/stock/{sku}", response_model=StockOut, summary="Stock of one SKU, now or as of the past")
     async def get_stock(sku: SkuPath, context: Context, _: Admin, when: When) -> Any:
