@@ -13,6 +13,7 @@ from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
+from martello.kernel.paging import select_page
 from martello.kernel.repository import Repository
 from martello.kernel.time_travel import TimeTravel
 from martello.modules.catalog.domain.catalog import Catalog, Status
@@ -92,11 +93,8 @@ def register(queries: QueryBus, database: Database, catalogs: Repository[Catalog
     @queries.handler
     async def list_catalogs(query: ListCatalogs, context: MessageContext) -> list[dict[str, Any]]:
         def read(tx: Transaction) -> list[dict[str, Any]]:
-            where, params = ("WHERE status = ?", [query.status]) if query.status else ("", [])
-            rows = tx.execute(
-                f"SELECT {CATALOG_COLUMNS} FROM catalog_catalogs {where} ORDER BY id LIMIT ? OFFSET ?",
-                (*params, query.limit, query.offset),
-            ).fetchall()
+            select, status = f"SELECT {CATALOG_COLUMNS} FROM catalog_catalogs", query.status or None
+            rows = select_page(tx, select, {"status": status}, "id", query.limit, query.offset)
             return [_catalog(row, []) | {"products": None} for row in rows]
 
         return await database.read(read)

@@ -18,6 +18,7 @@ from martello.kernel.database import Database, Transaction
 from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.events import Event
+from martello.kernel.paging import select_page
 from martello.kernel.repository import Repository
 from martello.kernel.time_travel import TimeTravel
 from martello.modules.order.application.handlers import may_see
@@ -104,15 +105,10 @@ def register(queries: QueryBus, database: Database, orders: Repository[Order], p
             return []
         user_id = query.user_id if context.is_admin else context.actor
         filters = {"user_id": user_id, "status": query.status, "cart_id": query.cart_id}
-        where = [f"{column} = ?" for column, value in filters.items() if value is not None]
-        params: list[Any] = [value for value in filters.values() if value is not None]
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
 
         def read(tx: Transaction) -> list[dict[str, Any]]:
-            rows = tx.execute(
-                f"SELECT {ORDER_COLUMNS} FROM order_orders {clause} ORDER BY id LIMIT ? OFFSET ?",
-                (*params, query.limit, query.offset),
-            ).fetchall()
+            select = f"SELECT {ORDER_COLUMNS} FROM order_orders"
+            rows = select_page(tx, select, filters, "id", query.limit, query.offset)
             lines = _lines_of(tx, [row[0] for row in rows])
             return [_order(row, lines[row[0]]) for row in rows]
 

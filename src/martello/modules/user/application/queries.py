@@ -17,6 +17,7 @@ from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
+from martello.kernel.paging import select_page
 from martello.kernel.store import EventStore
 from martello.kernel.time_travel import TimeTravel
 from martello.modules.user.domain.user import User
@@ -119,11 +120,8 @@ def register(queries: QueryBus, database: Database, store: EventStore, past: Tim
     @queries.handler
     async def list_users(query: ListUsers, context: MessageContext) -> list[dict[str, Any]]:
         def read(tx: Transaction) -> list[dict[str, Any]]:
-            where, params = ("WHERE role = ?", [query.role]) if query.role else ("", [])
-            rows = tx.execute(
-                f"SELECT {USER_COLUMNS} FROM user_accounts {where} ORDER BY id LIMIT ? OFFSET ?",
-                (*params, query.limit, query.offset),
-            ).fetchall()
+            select, role = f"SELECT {USER_COLUMNS} FROM user_accounts", query.role or None
+            rows = select_page(tx, select, {"role": role}, "id", query.limit, query.offset)
             return [_user(row) for row in rows]
 
         return await database.read(read)
