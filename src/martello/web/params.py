@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from martello.kernel.limits import MAX_COUNTER, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_SKU_LENGTH
+from martello.kernel.time_travel import PointInTime
 
 NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
 """Ids and filters never hold control characters (PostgreSQL text cannot even hold NUL)."""
@@ -37,22 +38,19 @@ MinPosition = Annotated[
 
 
 @dataclass(frozen=True, slots=True)
-class PointInTime:
+class Reading:
     """Which state a read answers with: now, or as of a version of the stream or an instant (time travel);
     and the global position its read model must have reached first (read your writes)."""
 
-    as_of_version: int | None
-    as_of: datetime | None
+    at: PointInTime
     min_position: int | None
 
 
-def point_in_time(
-    as_of_version: AsOfVersion = None, as_of: AsOf = None, min_position: MinPosition = None
-) -> PointInTime:
-    return PointInTime(as_of_version, as_of, min_position)
+def reading(as_of_version: AsOfVersion = None, as_of: AsOf = None, min_position: MinPosition = None) -> Reading:
+    return Reading(PointInTime(as_of_version, as_of), min_position)
 
 
-When = Annotated[PointInTime, Depends(point_in_time)]
+When = Annotated[Reading, Depends(reading)]
 """The `as_of_version`, `as_of` and `min_position` query parameters of a read that can travel in time."""
 
 

@@ -46,11 +46,11 @@ def build_router(module: Any) -> APIRouter:
 
     @router.get("/cart", response_model=CartOut, summary="My open cart (now or as of the past), priced now")
     async def open_cart(context: Context, user: User, when: When) -> Any:
-        return await api.ask(GetOpenCart(user.user_id, when.as_of_version, when.as_of), context, when.min_position)
+        return await api.ask(GetOpenCart(user.user_id, when.at), context, when.min_position)
 
     @router.get("/carts/{cart_id}", response_model=CartOut, summary="One of my carts, open or closed, now or then")
     async def one_cart(cart_id: Id, context: Context, user: User, when: When) -> Any:
-        return await api.ask(GetCart(user.user_id, cart_id, when.as_of_version, when.as_of), context, when.min_position)
+        return await api.ask(GetCart(user.user_id, cart_id, when.at), context, when.min_position)
 
     @router.get("/cart/history", response_model=HistoryOut, summary="The events of my carts, with their envelopes")
     async def my_history(context: Context, user: User) -> HistoryOut:

@@ -97,7 +97,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.get("/catalogs/{catalog_id}", response_model=CatalogOut, summary="One catalog, now or as of the past")
     async def get_catalog(catalog_id: Id, context: Context, when: When) -> Any:
-        return await api.ask(GetCatalog(catalog_id, when.as_of_version, when.as_of), context, when.min_position)
+        return await api.ask(GetCatalog(catalog_id, when.at), context, when.min_position)
 
     @router.get("/catalogs/{catalog_id}/history", response_model=HistoryOut, summary="The catalog's events")
     async def catalog_history(catalog_id: Id, context: Context, _: Admin) -> HistoryOut:

@@ -43,7 +43,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.get("/orders/{order_id}", response_model=OrderOut, summary="One order, now or as of the past")
     async def get_order(order_id: Id, context: Context, _: User, when: When) -> Any:
-        return await api.ask(GetOrder(order_id, when.as_of_version, when.as_of), context, when.min_position)
+        return await api.ask(GetOrder(order_id, when.at), context, when.min_position)
 
     @router.get(
         "/orders/{order_id}/history",

@@ -152,7 +152,7 @@ def build_router(module: Any) -> APIRouter:
 
     @router.get("/me", response_model=UserOut, summary="The signed-in user's account, now or as of the past")
     async def me(principal: User, context: Context, when: When) -> Any:
-        return await api.ask(GetUser(principal.user_id, when.as_of_version, when.as_of), context, when.min_position)
+        return await api.ask(GetUser(principal.user_id, when.at), context, when.min_position)
 
     @router.get("/me/history", response_model=HistoryOut, summary="The signed-in user's account events")
     async def my_history(principal: User, context: Context) -> HistoryOut:
@@ -173,7 +173,7 @@ def build_router(module: Any) -> APIRouter:
         "/users/{user_id}", response_model=UserOut, summary="One user (yourself, or anyone for an admin), now or then"
     )
     async def get_user(user_id: Id, context: Context, _: User, when: When) -> Any:
-        return await api.ask(GetUser(user_id, when.as_of_version, when.as_of), context, when.min_position)
+        return await api.ask(GetUser(user_id, when.at), context, when.min_position)
 
     @router.get(
         "/users/{user_id}/history",

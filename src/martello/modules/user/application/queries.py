@@ -8,7 +8,6 @@ as for an unknown id, so ids reveal nothing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -19,7 +18,7 @@ from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
 from martello.kernel.paging import select_page
 from martello.kernel.store import EventStore
-from martello.kernel.time_travel import TimeTravel
+from martello.kernel.time_travel import NOW, PointInTime, TimeTravel
 from martello.modules.user.domain.user import User
 
 
@@ -29,12 +28,7 @@ class GetUser:
     would confirm the id exists). Now, or as of a version of its stream or an instant."""
 
     user_id: str
-    as_of_version: int | None = None
-    as_of: datetime | None = None
-
-    @property
-    def travels(self) -> bool:
-        return self.as_of_version is not None or self.as_of is not None
+    at: PointInTime = NOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +84,11 @@ def register(queries: QueryBus, database: Database, store: EventStore, past: Tim
 
     @queries.handler
     async def get_user(query: GetUser, context: MessageContext) -> dict[str, Any]:
-        when = " at that point in time" if query.travels else ""
-        absent = NotFound(f"user {query.user_id} does not exist{when}", id=query.user_id)
+        absent = NotFound(f"user {query.user_id} does not exist{query.at.said}", id=query.user_id)
         if not visible(query.user_id, context):
             raise absent
         read = partial(account_view, where="id", value=query.user_id)
-        if query.travels:
-            stream_id = User.stream_id_for(query.user_id)
-            view = await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
-        else:
-            view = await database.read(read)
+        view = await past.now_or_then(database, User.stream_id_for(query.user_id), read, query.at, absent)
         if view is None:
             raise absent
         return view

@@ -35,12 +35,12 @@ def build_router(module: Any) -> APIRouter:
 
     @router.get("/stock", response_model=list[StockOut], summary="Stock of every SKU, now or as of the past")
     async def list_stock(context: Context, _: Admin, when: When, page: Paged) -> Any:
-        query = ListStock(page.limit, page.offset, when.as_of_version, when.as_of)
+        query = ListStock(page.limit, page.offset, when.at)
         return await api.ask(query, context, when.min_position)
 
     @router.get("/stock/{sku}", response_model=StockOut, summary="Stock of one SKU, now or as of the past")
     async def get_stock(sku: SkuPath, context: Context, _: Admin, when: When) -> Any:
-        return await api.ask(GetStock(sku, when.as_of_version, when.as_of), context, when.min_position)
+        return await api.ask(GetStock(sku, when.at), context, when.min_position)
 
     @router.get("/history", response_model=HistoryOut, summary="The warehouse's events, with their envelopes")
     async def warehouse_history(_: Admin) -> HistoryOut:
