@@ -20,15 +20,15 @@ from typing import Any, ClassVar, Self, TypeVar
 
 from martello.kernel.events import Event
 
-E = TypeVar("E", bound=Event)
+F = TypeVar("F", bound=Callable[..., None])
 Applier = Callable[[Any, Any], None]
 
 
-def applies(event_type: type[E]) -> Callable[[Callable[[Any, E], None]], Callable[[Any, E], None]]:
-    """Mark a method as the state change that `event_type` brings."""
+def applies(*event_types: type[Event]) -> Callable[[F], F]:
+    """Mark a method as the state change that each of `event_types` brings."""
 
-    def decorator(fn: Callable[[Any, E], None]) -> Callable[[Any, E], None]:
-        fn.__applies__ = event_type  # type: ignore[attr-defined]
+    def decorator(fn: F) -> F:
+        fn.__applies__ = event_types  # type: ignore[attr-defined]
         return fn
 
     return decorator
@@ -46,8 +46,7 @@ class Aggregate:
         appliers: dict[type[Event], Applier] = {}
         for base in reversed(cls.__mro__):
             for value in vars(base).values():
-                event_type = getattr(value, "__applies__", None)
-                if event_type is not None:
+                for event_type in getattr(value, "__applies__", ()):
                     appliers[event_type] = value
         cls._appliers = appliers
 

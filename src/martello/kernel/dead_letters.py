@@ -9,7 +9,7 @@ re-delivers one: on success it leaves this table.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,17 +43,7 @@ class DeadLetter:
     last_failed_at: str
 
     def describe(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "consumer": self.consumer,
-            "message_id": self.message_id,
-            "type": self.type,
-            "error": self.error,
-            "attempts": self.attempts,
-            "first_failed_at": self.first_failed_at,
-            "last_failed_at": self.last_failed_at,
-            "envelope": self.envelope,
-        }
+        return asdict(self)
 
 
 def now() -> str:

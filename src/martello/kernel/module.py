@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol, TypeVar
 
+from martello.kernel.aggregate import Aggregate
 from martello.kernel.bus import MessageBus
 from martello.kernel.clock import Clock, SystemClock
 from martello.kernel.consumer import Consumer
@@ -24,6 +25,7 @@ from martello.kernel.dispatch import CommandBus, QueryBus
 from martello.kernel.inbox import INBOX_DDL
 from martello.kernel.outbox import Outbox, OutboxRelay
 from martello.kernel.projection import Projection, ProjectionRunner
+from martello.kernel.repository import IntegrationMapper, Repository
 from martello.kernel.sessions import TokenRevocations
 from martello.kernel.store import EventStore
 from martello.kernel.time_travel import ScratchDatabase, TimeTravel, no_scratch_database
@@ -31,6 +33,7 @@ from martello.kernel.time_travel import ScratchDatabase, TimeTravel, no_scratch_
 log = logging.getLogger("martello.module")
 
 C = TypeVar("C", bound=Consumer)
+A = TypeVar("A", bound=Aggregate)
 
 
 class ModuleStore(EventStore, Outbox, Protocol):
@@ -93,6 +96,12 @@ class Module:
         runner = ProjectionRunner(projection, self.context.store, self.context.database)
         self.projections[projection.name] = runner
         return runner
+
+    def repository(self, aggregate: type[A], integration: IntegrationMapper[A] | None = None) -> Repository[A]:
+        """The repository of this module's `aggregate`: it snapshots every `snapshot_every` events (a module
+        setting) if the aggregate supports snapshots, and publishes what `integration` makes of new events."""
+        every = int(self.context.settings.get("snapshot_every", "100"))
+        return Repository(self.context.store, aggregate, snapshot_every=every, integration=integration)
 
     def time_travel(self, projection: Projection) -> TimeTravel:
         """Answers queries on `projection`'s read model as of a point in one of this module's streams."""

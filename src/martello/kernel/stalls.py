@@ -7,7 +7,7 @@ the event: after a retry with an upcaster or fix deployed, or a rebuild.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,12 +31,8 @@ class Stall:
     stalled_at: str
 
     def describe(self) -> dict[str, Any]:
-        return {
-            "position": self.position,
-            "event_type": self.event_type,
-            "error": self.error,
-            "stalled_at": self.stalled_at,
-        }
+        """Where and why it stopped; the projection's name is the caller's to add."""
+        return {field: value for field, value in asdict(self).items() if field != "projection"}
 
 
 def new_stall(projection: str, position: int, event_type: str, error: str) -> Stall:

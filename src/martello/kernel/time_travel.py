@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -25,6 +26,26 @@ from martello.kernel.projection import Projection
 from martello.kernel.store import EventStore
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PointInTime:
+    """Which state a query asks about: as of a version of the stream, or as of an instant; neither is now."""
+
+    version: int | None = None
+    instant: datetime | None = None
+
+    @property
+    def is_now(self) -> bool:
+        return self.version is None and self.instant is None
+
+    @property
+    def said(self) -> str:
+        """How an answer names it after what it found, or did not: nothing for now."""
+        return "" if self.is_now else " at that point in time"
+
+
+NOW = PointInTime()
 
 ScratchDatabase = Callable[[], AbstractAsyncContextManager[Database]]
 """Opens an empty database for one use and drops it on exit (the runtime gives an in-memory SQLite one)."""
@@ -72,3 +93,12 @@ class TimeTravel:
             raise absent
         async with self.scratch() as database:
             return await database.write(lambda tx: replay_then_read(self.projection, envelopes, read, tx))
+
+    async def now_or_then(
+        self, live: Database, stream_id: str, read: Callable[[Transaction], T], at: PointInTime, absent: Exception
+    ) -> T:
+        """`read` on the `live` read model when `at` is now; else on the one of that point in the stream's history
+        (as `answer`: `absent` if the stream had no events by then)."""
+        if at.is_now:
+            return await live.read(read)
+        return await self.answer(stream_id, read, to_version=at.version, until=at.instant, absent=absent)

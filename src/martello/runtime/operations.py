@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import AsyncIterator, Collection
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from martello.kernel.envelope import Envelope
@@ -44,15 +44,7 @@ class ProjectionStatus:
         return "caught-up" if self.lag == 0 else "running"
 
     def describe(self) -> dict[str, Any]:
-        return {
-            "module": self.module,
-            "name": self.name,
-            "status": self.status,
-            "checkpoint": self.checkpoint,
-            "head": self.head,
-            "lag": self.lag,
-            "stall": self.stall.describe() if self.stall else None,
-        }
+        return {**asdict(self), "status": self.status, "stall": self.stall.describe() if self.stall else None}
 
 
 async def projection_status(shop: Shop) -> list[ProjectionStatus]:

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from martello.kernel.ids import new_id
 from martello.kernel.module import Module, ModuleContext
-from martello.kernel.repository import Repository
 from martello.modules.cart.api.routes import build_router
 from martello.modules.cart.application import consumers, handlers, price_list, queries
 from martello.modules.cart.application.integration import published_events
@@ -24,8 +23,7 @@ class CartModule(Module):
 
     def __init__(self, context: ModuleContext) -> None:
         super().__init__(context)
-        snapshot_every = int(context.settings.get("snapshot_every", "100"))
-        self.carts = Repository(context.store, Cart, snapshot_every=snapshot_every, integration=published_events)
+        self.carts = self.repository(Cart, published_events)
         self.prices = price_list.PriceList(context.database)
         handlers.register(self.commands, self.carts, self.prices, context.clock, new_id)
         carts_view = CartsProjection()

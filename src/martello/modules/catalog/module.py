@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from martello.kernel.ids import new_id
 from martello.kernel.module import Module, ModuleContext
-from martello.kernel.repository import Repository
 from martello.modules.catalog.api.routes import build_router
 from martello.modules.catalog.application import handlers, queries
 from martello.modules.catalog.application.integration import published_events
@@ -19,8 +18,7 @@ class CatalogModule(Module):
 
     def __init__(self, context: ModuleContext) -> None:
         super().__init__(context)
-        snapshot_every = int(context.settings.get("snapshot_every", "100"))
-        self.catalogs = Repository(context.store, Catalog, snapshot_every=snapshot_every, integration=published_events)
+        self.catalogs = self.repository(Catalog, published_events)
         handlers.register(self.commands, self.catalogs, new_id)
         catalogs_view = CatalogsProjection()
         queries.register(self.queries, context.database, self.catalogs, self.time_travel(catalogs_view))

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from martello.kernel.ids import new_id
 from martello.kernel.module import Module, ModuleContext
-from martello.kernel.repository import Repository
 from martello.modules.order.api.routes import build_router
 from martello.modules.order.application import handlers, queries
 from martello.modules.order.application.fulfilment import OrderFulfilment
@@ -20,7 +19,7 @@ class OrderModule(Module):
 
     def __init__(self, context: ModuleContext) -> None:
         super().__init__(context)
-        self.orders = Repository(context.store, Order, integration=published_events)
+        self.orders = self.repository(Order, published_events)
         handlers.register(self.commands, self.orders, context.clock)
         orders_view = OrdersProjection()
         queries.register(self.queries, context.database, self.orders, self.time_travel(orders_view))

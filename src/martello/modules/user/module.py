@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from martello.kernel.ids import new_id
 from martello.kernel.module import Module, ModuleContext
-from martello.kernel.repository import Repository
 from martello.modules.user.api.routes import build_router
 from martello.modules.user.application import handlers, queries, sign_in
 from martello.modules.user.application.bootstrap import FirstAdmin, ensure_first_admin
@@ -33,7 +32,7 @@ class UserModule(Module):
     def __init__(self, context: ModuleContext) -> None:
         super().__init__(context)
         self.passwords = PasswordHasher(_cost(context.settings.get("password_hash_cost")))
-        self.users = Repository(context.store, User, integration=published_events)
+        self.users = self.repository(User, published_events)
         self.first_admin = FirstAdmin.from_settings(context.settings)
         self.throttle = SignInThrottle(context.database, context.clock)
         handlers.register(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from martello.kernel.module import Module, ModuleContext
-from martello.kernel.repository import Repository
 from martello.modules.warehouse.api.routes import build_router
 from martello.modules.warehouse.application import consumers, handlers, queries
 from martello.modules.warehouse.application.integration import published_events
@@ -22,10 +21,7 @@ class WarehouseModule(Module):
 
     def __init__(self, context: ModuleContext) -> None:
         super().__init__(context)
-        snapshot_every = int(context.settings.get("snapshot_every", "100"))
-        self.warehouses = Repository(
-            context.store, Warehouse, snapshot_every=snapshot_every, integration=published_events
-        )
+        self.warehouses = self.repository(Warehouse, published_events)
         handlers.register(self.commands, self.warehouses)
         stock = StockProjection()
         queries.register(self.queries, context.database, self.time_travel(stock))

@@ -15,7 +15,16 @@ from martello.modules.order.contracts import (
     OrderShipped,
 )
 
-STAGES = ("placed", "confirmed", "rejected", "paid", "shipped", "cancelled")
+OrderStep = OrderPlaced | OrderConfirmed | OrderRejected | OrderPaid | OrderShipped | OrderCancelled
+STAGE_REACHED: dict[type[OrderStep], str] = {
+    OrderPlaced: "placed",
+    OrderConfirmed: "confirmed",
+    OrderRejected: "rejected",
+    OrderPaid: "paid",
+    OrderShipped: "shipped",
+    OrderCancelled: "cancelled",
+}
+"""The stage (a column of `analytics_orders`) each order event marks as reached."""
 
 
 class FunnelProjection(Projection):
@@ -33,34 +42,11 @@ class FunnelProjection(Projection):
         )""",
     )
 
-    def _reached(self, tx: Transaction, order_id: str, stage: str) -> None:
-        assert stage in STAGES
+    @on(*STAGE_REACHED)
+    def _reached(self, tx: Transaction, e: Envelope[OrderStep]) -> None:
+        stage = STAGE_REACHED[type(e.event)]
         tx.execute(
             f"INSERT INTO analytics_orders (order_id, {stage}) VALUES (?, 1)"
             f" ON CONFLICT (order_id) DO UPDATE SET {stage} = 1",
-            (order_id,),
+            (e.event.order_id,),
         )
-
-    @on(OrderPlaced)
-    def _placed(self, tx: Transaction, e: Envelope[OrderPlaced]) -> None:
-        self._reached(tx, e.event.order_id, "placed")
-
-    @on(OrderConfirmed)
-    def _confirmed(self, tx: Transaction, e: Envelope[OrderConfirmed]) -> None:
-        self._reached(tx, e.event.order_id, "confirmed")
-
-    @on(OrderRejected)
-    def _rejected(self, tx: Transaction, e: Envelope[OrderRejected]) -> None:
-        self._reached(tx, e.event.order_id, "rejected")
-
-    @on(OrderPaid)
-    def _paid(self, tx: Transaction, e: Envelope[OrderPaid]) -> None:
-        self._reached(tx, e.event.order_id, "paid")
-
-    @on(OrderShipped)
-    def _shipped(self, tx: Transaction, e: Envelope[OrderShipped]) -> None:
-        self._reached(tx, e.event.order_id, "shipped")
-
-    @on(OrderCancelled)
-    def _cancelled(self, tx: Transaction, e: Envelope[OrderCancelled]) -> None:
-        self._reached(tx, e.event.order_id, "cancelled")

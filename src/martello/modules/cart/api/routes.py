@@ -11,15 +11,15 @@ from pydantic import Field
 
 from martello.kernel.envelope import MessageContext
 from martello.kernel.limits import MAX_LINE_QUANTITY, MAX_SKU_LENGTH
-from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.cart.api.schemas import CartOut, ProductOnSaleOut
 from martello.modules.cart.application import commands as c
 from martello.modules.cart.application.queries import GetCart, GetCartHistory, GetOpenCart, ListProductsOnSale
 from martello.modules.cart.domain.cart import Cart
 from martello.web.auth import User
 from martello.web.commands import CommandAccepted, Context, Expecting
-from martello.web.history import HistoryOut, history
-from martello.web.params import AsOf, AsOfVersion, Id, Limit, MinPosition, Offset, SkuPath
+from martello.web.history import HistoryOut
+from martello.web.module_api import ModuleApi
+from martello.web.params import Id, Paged, SkuPath, When
 
 
 class AddItemIn(Expecting):
@@ -39,39 +39,18 @@ OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 def build_router(module: Any) -> APIRouter:
     """`module` is the CartModule: its command and query buses and its projection runners."""
     router = APIRouter(prefix="/api/v1/cart", tags=["cart"])
-    commands, queries = module.commands, module.queries
-
-    async def accepted(command: object, context: MessageContext) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(command, context))
-
-    async def caught_up(position: int | None) -> None:
-        await wait_for_position(module.projections.values(), position)
+    api = ModuleApi(module)
 
     async def history_of(user_id: Id, context: MessageContext) -> HistoryOut:
-        return history(Cart.stream_id_for(user_id), await queries.dispatch(GetCartHistory(user_id), context))
+        return await api.history(Cart.stream_id_for(user_id), GetCartHistory(user_id), context)
 
     @router.get("/cart", response_model=CartOut, summary="My open cart (now or as of the past), priced now")
-    async def open_cart(
-        context: Context,
-        user: User,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetOpenCart(user.user_id, as_of_version, as_of), context)
+    async def open_cart(context: Context, user: User, when: When) -> Any:
+        return await api.ask(GetOpenCart(user.user_id, when.at), context, when.min_position)
 
     @router.get("/carts/{cart_id}", response_model=CartOut, summary="One of my carts, open or closed, now or then")
-    async def one_cart(
-        cart_id: Id,
-        context: Context,
-        user: User,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetCart(user.user_id, cart_id, as_of_version, as_of), context)
+    async def one_cart(cart_id: Id, context: Context, user: User, when: When) -> Any:
+        return await api.ask(GetCart(user.user_id, cart_id, when.at), context, when.min_position)
 
     @router.get("/cart/history", response_model=HistoryOut, summary="The events of my carts, with their envelopes")
     async def my_history(context: Context, user: User) -> HistoryOut:
@@ -87,31 +66,27 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/cart/items", status_code=201, response_model=CommandAccepted, summary="Add a product to my cart")
     async def add_item(body: AddItemIn, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.AddItem(**body.model_dump(), user_id=user.user_id), context)
+        return await api.accepted(c.AddItem(**body.model_dump(), user_id=user.user_id), context)
 
     @router.post("/cart/items/{sku}/quantity", response_model=CommandAccepted, summary="Change a line's quantity")
     async def change_quantity(sku: SkuPath, body: ChangeQuantityIn, context: Context, user: User) -> CommandAccepted:
         command = c.ChangeItemQuantity(**body.model_dump(), user_id=user.user_id, sku=sku)
-        return await accepted(command, context)
+        return await api.accepted(command, context)
 
     @router.post("/cart/items/{sku}/remove", response_model=CommandAccepted, summary="Remove a line")
     async def remove_item(sku: SkuPath, body: OptionalBody, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.RemoveItem(**body.model_dump(), user_id=user.user_id, sku=sku), context)
+        return await api.accepted(c.RemoveItem(**body.model_dump(), user_id=user.user_id, sku=sku), context)
 
     @router.post("/cart/checkout", response_model=CommandAccepted, summary="Buy what my cart holds, at today's prices")
     async def check_out(body: OptionalBody, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.CheckOut(**body.model_dump(), user_id=user.user_id), context)
+        return await api.accepted(c.CheckOut(**body.model_dump(), user_id=user.user_id), context)
 
     @router.post("/cart/abandon", response_model=CommandAccepted, summary="Drop my open cart")
     async def abandon(body: OptionalBody, context: Context, user: User) -> CommandAccepted:
-        return await accepted(c.AbandonCart(**body.model_dump(), user_id=user.user_id), context)
+        return await api.accepted(c.AbandonCart(**body.model_dump(), user_id=user.user_id), context)
 
     @router.get("/products", response_model=list[ProductOnSaleOut], summary="What can be added to a cart today")
-    async def products_on_sale(
-        context: Context,
-        limit: Limit = 100,
-        offset: Offset = 0,
-    ) -> Any:
-        return await queries.dispatch(ListProductsOnSale(limit, offset), context)
+    async def products_on_sale(context: Context, page: Paged) -> Any:
+        return await api.ask(ListProductsOnSale(page.limit, page.offset), context)
 
     return router

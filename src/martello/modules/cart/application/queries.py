@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
 from martello.kernel.store import EventStore
-from martello.kernel.time_travel import TimeTravel
+from martello.kernel.time_travel import NOW, PointInTime, TimeTravel
 from martello.modules.cart.application.price_list import PriceList, offer_for
 from martello.modules.cart.domain.cart import Cart
 from martello.modules.cart.projections.carts import CartStatus
@@ -28,10 +28,8 @@ class GetOpenCart:
     """The user's open cart; an empty one (no id) when none is open."""
 
     user_id: str
-    as_of_version: int | None = None
-    """As of this version of the user's cart stream."""
-    as_of: datetime | None = None
-    """As of this instant."""
+    at: PointInTime = NOW
+    """Now, or as of a version of the user's cart stream or an instant."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +38,7 @@ class GetCart:
 
     user_id: str
     cart_id: str
-    as_of_version: int | None = None
-    as_of: datetime | None = None
+    at: PointInTime = NOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,11 +164,11 @@ def register(
     ) -> V:
         """`read` the carts read model - the live one, or the one of the query's point in time - then make the
         `view` of what was found with the price list as it is now."""
-        if query.as_of_version is None and query.as_of is None:
+        if query.at.is_now:
             return await database.read(lambda tx: view(tx, read(tx)))
-        stream_id = Cart.stream_id_for(query.user_id)
+        stream_id, at = Cart.stream_id_for(query.user_id), query.at
         absent = NotFound(f"user {query.user_id} had no carts at that point in time", user_id=query.user_id)
-        found = await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
+        found = await past.answer(stream_id, read, to_version=at.version, until=at.instant, absent=absent)
         return await database.read(lambda tx: view(tx, found))
 
     @queries.handler
@@ -192,8 +189,7 @@ def register(
 
         cart = await answer(query, partial(cart_of, user_id=query.user_id, cart_id=query.cart_id), view)
         if cart is None:
-            when = "" if query.as_of_version is None and query.as_of is None else " at that point in time"
-            raise NotFound(f"cart {query.cart_id} does not exist{when}", id=query.cart_id)
+            raise NotFound(f"cart {query.cart_id} does not exist{query.at.said}", id=query.cart_id)
         return cart
 
     @queries.handler

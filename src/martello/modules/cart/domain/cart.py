@@ -146,12 +146,8 @@ class Cart(Aggregate):
     def _opened(self, event: CartOpened) -> None:
         self.cart_id, self.is_open, self.lines = event.cart_id, True, {}
 
-    @applies(ItemAdded)
-    def _item_added(self, event: ItemAdded) -> None:
-        self.lines[event.sku] = event.quantity
-
-    @applies(ItemQuantityChanged)
-    def _quantity_changed(self, event: ItemQuantityChanged) -> None:
+    @applies(ItemAdded, ItemQuantityChanged)
+    def _line_set(self, event: ItemAdded | ItemQuantityChanged) -> None:
         self.lines[event.sku] = event.quantity
 
     @applies(ItemRemoved)

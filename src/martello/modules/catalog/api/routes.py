@@ -17,7 +17,6 @@ from martello.kernel.limits import (
     MAX_REASON_LENGTH,
     MAX_SKU_LENGTH,
 )
-from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.catalog.api.schemas import CatalogOut, ProductOut
 from martello.modules.catalog.application.commands import ChangeCatalog, CreateCatalog
 from martello.modules.catalog.application.queries import (
@@ -30,8 +29,9 @@ from martello.modules.catalog.domain.catalog import Catalog
 from martello.modules.catalog.domain.values import Price, SalesWindow, Sku
 from martello.web.auth import Admin
 from martello.web.commands import CommandAccepted, Context, Expecting, Strict
-from martello.web.history import HistoryOut, history
-from martello.web.params import AsOf, AsOfVersion, Filter, Id, Limit, MinPosition, Offset, SkuPath
+from martello.web.history import HistoryOut
+from martello.web.module_api import ModuleApi
+from martello.web.params import Filter, Id, MinPosition, Paged, SkuPath, When
 
 
 class MoneyIn(Strict):
@@ -83,50 +83,31 @@ def build_router(module: Any) -> APIRouter:
     """`module` is the CatalogModule: its command and query buses and its projection runners.
     Reading is public (shoppers browse); every write needs an administrator."""
     router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
-    commands, queries = module.commands, module.queries
-
-    async def accepted(command: object, context: MessageContext) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(command, context))
-
-    async def caught_up(position: int | None) -> None:
-        await wait_for_position(module.projections.values(), position)
+    api = ModuleApi(module)
 
     @router.post("/catalogs", status_code=201, response_model=CommandAccepted, summary="Create a catalog")
     async def create_catalog(body: CreateCatalogIn, context: Context, _: Admin) -> CommandAccepted:
-        return await accepted(CreateCatalog(**body.model_dump()), context)
+        return await api.accepted(CreateCatalog(**body.model_dump()), context)
 
     @router.get("/catalogs", response_model=list[CatalogOut], summary="List catalogs")
     async def list_catalogs(
-        context: Context,
-        status: Filter = None,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        min_position: MinPosition = None,
+        context: Context, page: Paged, status: Filter = None, min_position: MinPosition = None
     ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(ListCatalogs(status, limit, offset), context)
+        return await api.ask(ListCatalogs(status, page.limit, page.offset), context, min_position)
 
     @router.get("/catalogs/{catalog_id}", response_model=CatalogOut, summary="One catalog, now or as of the past")
-    async def get_catalog(
-        catalog_id: Id,
-        context: Context,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetCatalog(catalog_id, as_of_version, as_of), context)
+    async def get_catalog(catalog_id: Id, context: Context, when: When) -> Any:
+        return await api.ask(GetCatalog(catalog_id, when.at), context, when.min_position)
 
     @router.get("/catalogs/{catalog_id}/history", response_model=HistoryOut, summary="The catalog's events")
     async def catalog_history(catalog_id: Id, context: Context, _: Admin) -> HistoryOut:
-        envelopes = await queries.dispatch(GetCatalogHistory(catalog_id), context)
-        return history(Catalog.stream_id_for(catalog_id), envelopes)
+        return await api.history(Catalog.stream_id_for(catalog_id), GetCatalogHistory(catalog_id), context)
 
     async def change(
         catalog_id: str, body: Expecting, behaviour: Callable[[Catalog], None], context: MessageContext
     ) -> CommandAccepted:
         command = ChangeCatalog(catalog_id=catalog_id, change=behaviour, expected_version=body.expected_version)
-        return await accepted(command, context)
+        return await api.accepted(command, context)
 
     for action, behaviour in TRANSITIONS.items():
         _transition_route(router, action, behaviour, change)
@@ -171,14 +152,8 @@ def build_router(module: Any) -> APIRouter:
         return await change(catalog_id, body, lambda catalog: catalog.remove_product(product), context)
 
     @router.get("/products", response_model=list[ProductOut], summary="Products of active catalogs: what can be sold")
-    async def active_products(
-        context: Context,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(ListActiveProducts(limit, offset), context)
+    async def active_products(context: Context, page: Paged, min_position: MinPosition = None) -> Any:
+        return await api.ask(ListActiveProducts(page.limit, page.offset), context, min_position)
 
     return router
 

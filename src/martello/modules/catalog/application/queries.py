@@ -4,7 +4,6 @@ query of the catalogs read model replayed from the catalog's events up to that p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -13,8 +12,9 @@ from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
+from martello.kernel.paging import select_page
 from martello.kernel.repository import Repository
-from martello.kernel.time_travel import TimeTravel
+from martello.kernel.time_travel import NOW, PointInTime, TimeTravel
 from martello.modules.catalog.domain.catalog import Catalog, Status
 
 
@@ -28,8 +28,7 @@ class ListCatalogs:
 @dataclass(frozen=True, slots=True)
 class GetCatalog:
     catalog_id: str
-    as_of_version: int | None = None
-    as_of: datetime | None = None
+    at: PointInTime = NOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +91,8 @@ def register(queries: QueryBus, database: Database, catalogs: Repository[Catalog
     @queries.handler
     async def list_catalogs(query: ListCatalogs, context: MessageContext) -> list[dict[str, Any]]:
         def read(tx: Transaction) -> list[dict[str, Any]]:
-            where, params = ("WHERE status = ?", [query.status]) if query.status else ("", [])
-            rows = tx.execute(
-                f"SELECT {CATALOG_COLUMNS} FROM catalog_catalogs {where} ORDER BY id LIMIT ? OFFSET ?",
-                (*params, query.limit, query.offset),
-            ).fetchall()
+            select, status = f"SELECT {CATALOG_COLUMNS} FROM catalog_catalogs", query.status or None
+            rows = select_page(tx, select, {"status": status}, "id", query.limit, query.offset)
             return [_catalog(row, []) | {"products": None} for row in rows]
 
         return await database.read(read)
@@ -104,15 +100,10 @@ def register(queries: QueryBus, database: Database, catalogs: Repository[Catalog
     @queries.handler
     async def get_catalog(query: GetCatalog, context: MessageContext) -> dict[str, Any]:
         read = partial(catalog_view, catalog_id=query.catalog_id)
-        if query.as_of_version is None and query.as_of is None:
-            view, when = await database.read(read), ""
-        else:
-            stream_id = Catalog.stream_id_for(query.catalog_id)
-            when = " at that point in time"
-            absent = NotFound(f"catalog {query.catalog_id} does not exist{when}", id=query.catalog_id)
-            view = await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
+        absent = NotFound(f"catalog {query.catalog_id} does not exist{query.at.said}", id=query.catalog_id)
+        view = await past.now_or_then(database, Catalog.stream_id_for(query.catalog_id), read, query.at, absent)
         if view is None:
-            raise NotFound(f"catalog {query.catalog_id} does not exist{when}", id=query.catalog_id)
+            raise absent
         return view
 
     @queries.handler

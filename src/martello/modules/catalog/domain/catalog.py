@@ -48,6 +48,26 @@ class Status(StrEnum):
 
 EDITABLE = frozenset({Status.INITIALIZED, Status.APPROVED, Status.ACTIVE, Status.PAUSED})
 
+LifecycleEvent = (
+    CatalogSubmittedForApproval
+    | CatalogApproved
+    | CatalogRejected
+    | CatalogActivated
+    | CatalogPaused
+    | CatalogDeprecated
+    | CatalogArchived
+)
+STATUS_AFTER: dict[type[LifecycleEvent], Status] = {
+    CatalogSubmittedForApproval: Status.WAITING_FOR_APPROVAL,
+    CatalogApproved: Status.APPROVED,
+    CatalogRejected: Status.INITIALIZED,
+    CatalogActivated: Status.ACTIVE,
+    CatalogPaused: Status.PAUSED,
+    CatalogDeprecated: Status.DEPRECATED,
+    CatalogArchived: Status.ARCHIVED,
+}
+"""The status each step of a catalog's life leaves it in (the aggregate and the catalogs view both follow it)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Product:
@@ -181,33 +201,9 @@ class Catalog(Aggregate):
     def _renamed(self, event: CatalogRenamed) -> None:
         self.name = event.name
 
-    @applies(CatalogSubmittedForApproval)
-    def _submitted(self, event: CatalogSubmittedForApproval) -> None:
-        self.status = Status.WAITING_FOR_APPROVAL
-
-    @applies(CatalogApproved)
-    def _approved(self, event: CatalogApproved) -> None:
-        self.status = Status.APPROVED
-
-    @applies(CatalogRejected)
-    def _rejected(self, event: CatalogRejected) -> None:
-        self.status = Status.INITIALIZED
-
-    @applies(CatalogActivated)
-    def _activated(self, event: CatalogActivated) -> None:
-        self.status = Status.ACTIVE
-
-    @applies(CatalogPaused)
-    def _paused(self, event: CatalogPaused) -> None:
-        self.status = Status.PAUSED
-
-    @applies(CatalogDeprecated)
-    def _deprecated(self, event: CatalogDeprecated) -> None:
-        self.status = Status.DEPRECATED
-
-    @applies(CatalogArchived)
-    def _archived(self, event: CatalogArchived) -> None:
-        self.status = Status.ARCHIVED
+    @applies(*STATUS_AFTER)
+    def _status_changed(self, event: LifecycleEvent) -> None:
+        self.status = STATUS_AFTER[type(event)]
 
     @applies(ProductAdded)
     def _product_added(self, event: ProductAdded) -> None:

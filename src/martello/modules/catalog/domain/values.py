@@ -8,21 +8,9 @@ from datetime import date
 
 from martello.kernel.errors import InvalidValue
 from martello.kernel.limits import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_PRICE_AMOUNT, bounded_text
+from martello.kernel.values import Sku as Sku
 
-SKU_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
-
-
-@dataclass(frozen=True, slots=True)
-class Sku:
-    value: str
-
-    def __post_init__(self) -> None:
-        if not SKU_PATTERN.fullmatch(self.value):
-            raise InvalidValue("sku", "a SKU is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,17 +6,10 @@ from martello.kernel.database import Transaction
 from martello.kernel.envelope import Envelope
 from martello.kernel.events import Event
 from martello.kernel.projection import Projection, on
-from martello.modules.catalog.domain.catalog import Status
+from martello.modules.catalog.domain.catalog import STATUS_AFTER, LifecycleEvent, Status
 from martello.modules.catalog.domain.events import (
-    CatalogActivated,
-    CatalogApproved,
-    CatalogArchived,
     CatalogCreated,
-    CatalogDeprecated,
-    CatalogPaused,
-    CatalogRejected,
     CatalogRenamed,
-    CatalogSubmittedForApproval,
     ProductAdded,
     ProductRemoved,
     ProductRepriced,
@@ -66,39 +59,12 @@ class CatalogsProjection(Projection):
             (e.event.name, e.stream_version, e.timestamp.isoformat(), e.event.catalog_id),
         )
 
-    def _status(self, tx: Transaction, e: Envelope[Event], catalog_id: str, status: Status) -> None:
+    @on(*STATUS_AFTER)
+    def _status_changed(self, tx: Transaction, e: Envelope[LifecycleEvent]) -> None:
         tx.execute(
             "UPDATE catalog_catalogs SET status = ?, version = ?, updated_at = ? WHERE id = ?",
-            (status, e.stream_version, e.timestamp.isoformat(), catalog_id),
+            (STATUS_AFTER[type(e.event)], e.stream_version, e.timestamp.isoformat(), e.event.catalog_id),
         )
-
-    @on(CatalogSubmittedForApproval)
-    def _submitted(self, tx: Transaction, e: Envelope[CatalogSubmittedForApproval]) -> None:
-        self._status(tx, e, e.event.catalog_id, Status.WAITING_FOR_APPROVAL)
-
-    @on(CatalogApproved)
-    def _approved(self, tx: Transaction, e: Envelope[CatalogApproved]) -> None:
-        self._status(tx, e, e.event.catalog_id, Status.APPROVED)
-
-    @on(CatalogRejected)
-    def _rejected(self, tx: Transaction, e: Envelope[CatalogRejected]) -> None:
-        self._status(tx, e, e.event.catalog_id, Status.INITIALIZED)
-
-    @on(CatalogActivated)
-    def _activated(self, tx: Transaction, e: Envelope[CatalogActivated]) -> None:
-        self._status(tx, e, e.event.catalog_id, Status.ACTIVE)
-
-    @on(CatalogPaused)
-    def _paused(self, tx: Transaction, e: Envelope[CatalogPaused]) -> None:
-        self._status(tx, e, e.event.catalog_id, Status.PAUSED)
-
-    @on(CatalogDeprecated)
-    def _deprecated(self, tx: Transaction, e: Envelope[CatalogDeprecated]) -> None:
-        self._status(tx, e, e.event.catalog_id, Status.DEPRECATED)
-
-    @on(CatalogArchived)
-    def _archived(self, tx: Transaction, e: Envelope[CatalogArchived]) -> None:
-        self._status(tx, e, e.event.catalog_id, Status.ARCHIVED)
 
     def _touch(self, tx: Transaction, e: Envelope[Event], catalog_id: str) -> None:
         tx.execute(

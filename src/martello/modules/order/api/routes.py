@@ -9,15 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 
 from martello.kernel.limits import MAX_ID_LENGTH
-from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.order.api.schemas import OrderOut
 from martello.modules.order.application.commands import CancelOrder, PayOrder, ShipOrder
 from martello.modules.order.application.queries import GetOrder, GetOrderHistory, ListOrders
 from martello.modules.order.domain.order import Order
 from martello.web.auth import Admin, User
 from martello.web.commands import CommandAccepted, Context, Expecting
-from martello.web.history import HistoryOut, history
-from martello.web.params import AsOf, AsOfVersion, Filter, Id, IdFilter, Limit, MinPosition, Offset
+from martello.web.history import HistoryOut
+from martello.web.module_api import ModuleApi
+from martello.web.params import Filter, Id, IdFilter, MinPosition, Paged, When
 
 OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 
@@ -25,38 +25,25 @@ OptionalBody = Annotated[Expecting, Body(default_factory=Expecting)]
 def build_router(module: Any) -> APIRouter:
     """`module` is the OrderModule: its command and query buses and its projection runners."""
     router = APIRouter(prefix="/api/v1/order", tags=["order"])
-    commands, queries = module.commands, module.queries
-
-    async def caught_up(position: int | None) -> None:
-        await wait_for_position(module.projections.values(), position)
+    api = ModuleApi(module)
 
     @router.get("/orders", response_model=list[OrderOut], summary="Orders: a customer's own, or all for admins")
     async def list_orders(
         context: Context,
         _: User,
+        page: Paged,
         status: Filter = None,
         cart_id: IdFilter = None,
         user_id: Annotated[
             str | None, Query(max_length=MAX_ID_LENGTH, description="Administrators only: one customer's orders")
         ] = None,
-        limit: Limit = 100,
-        offset: Offset = 0,
         min_position: MinPosition = None,
     ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(ListOrders(status, cart_id, user_id, limit, offset), context)
+        return await api.ask(ListOrders(status, cart_id, user_id, page.limit, page.offset), context, min_position)
 
     @router.get("/orders/{order_id}", response_model=OrderOut, summary="One order, now or as of the past")
-    async def get_order(
-        order_id: Id,
-        context: Context,
-        _: User,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetOrder(order_id, as_of_version, as_of), context)
+    async def get_order(order_id: Id, context: Context, _: User, when: When) -> Any:
+        return await api.ask(GetOrder(order_id, when.at), context, when.min_position)
 
     @router.get(
         "/orders/{order_id}/history",
@@ -64,21 +51,20 @@ def build_router(module: Any) -> APIRouter:
         summary="The order's events with their envelopes (the owner or an administrator)",
     )
     async def order_history(order_id: Id, context: Context, _: User) -> HistoryOut:
-        envelopes = await queries.dispatch(GetOrderHistory(order_id), context)
-        return history(Order.stream_id_for(order_id), envelopes)
+        return await api.history(Order.stream_id_for(order_id), GetOrderHistory(order_id), context)
 
     @router.post("/orders/{order_id}/pay", response_model=CommandAccepted, summary="Pay a confirmed order")
     async def pay_order(order_id: Id, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(PayOrder(**body.model_dump(), order_id=order_id), context))
+        return await api.accepted(PayOrder(**body.model_dump(), order_id=order_id), context)
 
     @router.post("/orders/{order_id}/ship", response_model=CommandAccepted, summary="Ship a paid order (admin)")
     async def ship_order(order_id: Id, body: OptionalBody, context: Context, _: Admin) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(ShipOrder(**body.model_dump(), order_id=order_id), context))
+        return await api.accepted(ShipOrder(**body.model_dump(), order_id=order_id), context)
 
     @router.post(
         "/orders/{order_id}/cancel", response_model=CommandAccepted, summary="Cancel an order that has not shipped"
     )
     async def cancel_order(order_id: Id, body: OptionalBody, context: Context, _: User) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(CancelOrder(**body.model_dump(), order_id=order_id), context))
+        return await api.accepted(CancelOrder(**body.model_dump(), order_id=order_id), context)
 
     return router

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -18,8 +17,9 @@ from martello.kernel.database import Database, Transaction
 from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.events import Event
+from martello.kernel.paging import select_page
 from martello.kernel.repository import Repository
-from martello.kernel.time_travel import TimeTravel
+from martello.kernel.time_travel import NOW, PointInTime, TimeTravel
 from martello.modules.order.application.handlers import may_see
 from martello.modules.order.domain.errors import UnknownOrder
 from martello.modules.order.domain.order import Order
@@ -38,8 +38,7 @@ class ListOrders:
 @dataclass(frozen=True, slots=True)
 class GetOrder:
     order_id: str
-    as_of_version: int | None = None
-    as_of: datetime | None = None
+    at: PointInTime = NOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,15 +103,10 @@ def register(queries: QueryBus, database: Database, orders: Repository[Order], p
             return []
         user_id = query.user_id if context.is_admin else context.actor
         filters = {"user_id": user_id, "status": query.status, "cart_id": query.cart_id}
-        where = [f"{column} = ?" for column, value in filters.items() if value is not None]
-        params: list[Any] = [value for value in filters.values() if value is not None]
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
 
         def read(tx: Transaction) -> list[dict[str, Any]]:
-            rows = tx.execute(
-                f"SELECT {ORDER_COLUMNS} FROM order_orders {clause} ORDER BY id LIMIT ? OFFSET ?",
-                (*params, query.limit, query.offset),
-            ).fetchall()
+            select = f"SELECT {ORDER_COLUMNS} FROM order_orders"
+            rows = select_page(tx, select, filters, "id", query.limit, query.offset)
             lines = _lines_of(tx, [row[0] for row in rows])
             return [_order(row, lines[row[0]]) for row in rows]
 
@@ -121,11 +115,8 @@ def register(queries: QueryBus, database: Database, orders: Repository[Order], p
     @queries.handler
     async def get_order(query: GetOrder, context: MessageContext) -> dict[str, Any]:
         read = partial(order_view, order_id=query.order_id)
-        if query.as_of_version is None and query.as_of is None:
-            view = await database.read(read)
-        else:
-            stream_id, absent = Order.stream_id_for(query.order_id), UnknownOrder(query.order_id)
-            view = await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
+        stream_id, absent = Order.stream_id_for(query.order_id), UnknownOrder(query.order_id)
+        view = await past.now_or_then(database, stream_id, read, query.at, absent)
         if view is None or not (context.is_admin or view["user_id"] == context.actor):
             raise UnknownOrder(query.order_id)
         return view

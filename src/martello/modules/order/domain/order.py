@@ -51,6 +51,16 @@ class Status(StrEnum):
 
 HOLDS_STOCK = frozenset({Status.CONFIRMED, Status.PAID})
 
+StatusChange = OrderConfirmed | OrderShipped | OrderCancellationRequested | OrderCancelled
+STATUS_AFTER: dict[type[StatusChange], Status] = {
+    OrderConfirmed: Status.CONFIRMED,
+    OrderShipped: Status.SHIPPED,
+    OrderCancellationRequested: Status.CANCELLING,
+    OrderCancelled: Status.CANCELLED,
+}
+"""The status the events that change nothing but the status leave an order in (the aggregate and the orders view
+both follow it)."""
+
 
 class Order(Aggregate):
     stream_type = "order"
@@ -146,9 +156,9 @@ class Order(Aggregate):
         self.total_amount, self.currency = event.total_amount, event.currency
         self.status = Status.PLACED
 
-    @applies(OrderConfirmed)
-    def _confirmed(self, event: OrderConfirmed) -> None:
-        self.status = Status.CONFIRMED
+    @applies(*STATUS_AFTER)
+    def _status_changed(self, event: StatusChange) -> None:
+        self.status = STATUS_AFTER[type(event)]
 
     @applies(OrderRejected)
     def _rejected(self, event: OrderRejected) -> None:
@@ -159,15 +169,3 @@ class Order(Aggregate):
     def _paid(self, event: OrderPaid) -> None:
         self.status = Status.PAID
         self.paid_at = event.paid_at
-
-    @applies(OrderShipped)
-    def _shipped(self, event: OrderShipped) -> None:
-        self.status = Status.SHIPPED
-
-    @applies(OrderCancellationRequested)
-    def _cancellation_requested(self, event: OrderCancellationRequested) -> None:
-        self.status = Status.CANCELLING
-
-    @applies(OrderCancelled)
-    def _cancelled(self, event: OrderCancelled) -> None:
-        self.status = Status.CANCELLED

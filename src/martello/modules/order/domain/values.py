@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from martello.kernel.errors import InvalidValue
@@ -46,13 +46,7 @@ class OrderLine:
         )
 
     def to_data(self) -> dict[str, Any]:
-        return {
-            "sku": self.sku,
-            "name": self.name,
-            "quantity": self.quantity,
-            "price_amount": self.price_amount,
-            "currency": self.currency,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

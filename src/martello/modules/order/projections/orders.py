@@ -9,15 +9,11 @@ from martello.kernel.envelope import Envelope
 from martello.kernel.events import Event
 from martello.kernel.projection import Projection, on
 from martello.modules.order.domain.events import (
-    OrderCancellationRequested,
-    OrderCancelled,
-    OrderConfirmed,
     OrderPaid,
     OrderPlaced,
     OrderRejected,
-    OrderShipped,
 )
-from martello.modules.order.domain.order import Status
+from martello.modules.order.domain.order import STATUS_AFTER, Status, StatusChange
 
 
 class OrdersProjection(Projection):
@@ -90,9 +86,9 @@ class OrdersProjection(Projection):
             (status, e.stream_version, e.timestamp.isoformat(), order_id),
         )
 
-    @on(OrderConfirmed)
-    def _confirmed(self, tx: Transaction, e: Envelope[OrderConfirmed]) -> None:
-        self._status(tx, e, e.event.order_id, Status.CONFIRMED)
+    @on(*STATUS_AFTER)
+    def _status_changed(self, tx: Transaction, e: Envelope[StatusChange]) -> None:
+        self._status(tx, e, e.event.order_id, STATUS_AFTER[type(e.event)])
 
     @on(OrderRejected)
     def _rejected(self, tx: Transaction, e: Envelope[OrderRejected]) -> None:
@@ -106,15 +102,3 @@ class OrdersProjection(Projection):
     def _paid(self, tx: Transaction, e: Envelope[OrderPaid]) -> None:
         tx.execute("UPDATE order_orders SET paid_at = ? WHERE id = ?", (e.event.paid_at, e.event.order_id))
         self._status(tx, e, e.event.order_id, Status.PAID)
-
-    @on(OrderShipped)
-    def _shipped(self, tx: Transaction, e: Envelope[OrderShipped]) -> None:
-        self._status(tx, e, e.event.order_id, Status.SHIPPED)
-
-    @on(OrderCancellationRequested)
-    def _cancelling(self, tx: Transaction, e: Envelope[OrderCancellationRequested]) -> None:
-        self._status(tx, e, e.event.order_id, Status.CANCELLING)
-
-    @on(OrderCancelled)
-    def _cancelled(self, tx: Transaction, e: Envelope[OrderCancelled]) -> None:
-        self._status(tx, e, e.event.order_id, Status.CANCELLED)

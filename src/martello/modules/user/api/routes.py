@@ -19,7 +19,6 @@ from martello.kernel.limits import (
     MAX_PASSWORD_LENGTH,
     MAX_USERNAME_LENGTH,
 )
-from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.user.api.schemas import SessionOut, UserOut
 from martello.modules.user.application.commands import (
     ChangePassword,
@@ -33,8 +32,9 @@ from martello.modules.user.application.sign_in import Account, Authenticate
 from martello.modules.user.domain.user import User as UserAccount
 from martello.web.auth import Admin, TokenService, User
 from martello.web.commands import CommandAccepted, Context, Expecting, Strict
-from martello.web.history import HistoryOut, history
-from martello.web.params import AsOf, AsOfVersion, Filter, Id, Limit, MinPosition, Offset
+from martello.web.history import HistoryOut
+from martello.web.module_api import ModuleApi
+from martello.web.params import Filter, Id, MinPosition, Paged, When
 
 # Padding around a username or an e-mail address is trimmed, so the schema allows a little more than the value.
 _PADDED_USERNAME = MAX_USERNAME_LENGTH + 32
@@ -93,13 +93,7 @@ def build_router(module: Any) -> APIRouter:
     """`module` is the UserModule: its command and query buses and its projection runners.
     Signing up and in is public; the profile needs a token; listing users and changing roles needs an admin."""
     router = APIRouter(prefix="/api/v1/user", tags=["user"])
-    commands, queries = module.commands, module.queries
-
-    async def accepted(command: object, context: MessageContext) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(command, context))
-
-    async def caught_up(position: int | None) -> None:
-        await wait_for_position(module.projections.values(), position)
+    api = ModuleApi(module)
 
     def session(request: Request, user_id: str, roles: frozenset[str], issued_at: float) -> SessionOut:
         tokens: TokenService = request.app.state.tokens
@@ -112,13 +106,12 @@ def build_router(module: Any) -> APIRouter:
         return request.client.host if request.client is not None else None
 
     async def history_of(user_id: Id, context: MessageContext) -> HistoryOut:
-        envelopes = await queries.dispatch(GetUserHistory(user_id), context)
-        return history(UserAccount.stream_id_for(user_id), envelopes)
+        return await api.history(UserAccount.stream_id_for(user_id), GetUserHistory(user_id), context)
 
     @router.post("/users", status_code=201, response_model=CommandAccepted, summary="Sign up")
     async def sign_up(body: SignUpIn, context: Context) -> CommandAccepted:
         command = RegisterUser(**body.model_dump())
-        return await accepted(command, context)
+        return await api.accepted(command, context)
 
     @router.post("/sessions", response_model=SessionOut, summary="Sign in for a bearer token")
     async def sign_in(body: SignInIn, request: Request, context: Context) -> SessionOut:
@@ -131,7 +124,7 @@ def build_router(module: Any) -> APIRouter:
         # while this sign-in reads the old state, the token is older than the revocation and refused with it.
         issued_at = request.app.state.tokens.now()
         query = Authenticate(login, body.password, client_address(request))
-        account: Account = await queries.dispatch(query, context)
+        account: Account = await api.ask(query, context)
         return session(request, account.user_id, account.roles, issued_at)
 
     @router.delete(
@@ -141,7 +134,7 @@ def build_router(module: Any) -> APIRouter:
         summary="Sign out: every token of the signed-in user issued until now stops counting, in every module",
     )
     async def sign_out(principal: User, context: Context) -> Response:
-        await commands.dispatch(SignOut(user_id=principal.user_id), context)
+        await api.commands.dispatch(SignOut(user_id=principal.user_id), context)
         return Response(status_code=204)
 
     @router.post(
@@ -153,20 +146,13 @@ def build_router(module: Any) -> APIRouter:
         body: PasswordChangeIn, principal: User, request: Request, context: Context
     ) -> SessionOut:
         command = ChangePassword(**body.model_dump(), user_id=principal.user_id, address=client_address(request))
-        await commands.dispatch(command, context)
+        await api.commands.dispatch(command, context)
         # The roles of the caller's token are current: a role change would have revoked it.
         return session(request, principal.user_id, principal.roles, request.app.state.tokens.now())
 
     @router.get("/me", response_model=UserOut, summary="The signed-in user's account, now or as of the past")
-    async def me(
-        principal: User,
-        context: Context,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetUser(principal.user_id, as_of_version, as_of), context)
+    async def me(principal: User, context: Context, when: When) -> Any:
+        return await api.ask(GetUser(principal.user_id, when.at), context, when.min_position)
 
     @router.get("/me/history", response_model=HistoryOut, summary="The signed-in user's account events")
     async def my_history(principal: User, context: Context) -> HistoryOut:
@@ -175,33 +161,19 @@ def build_router(module: Any) -> APIRouter:
     @router.put("/me/profile", response_model=CommandAccepted, summary="Change the signed-in user's profile")
     async def change_profile(body: ProfileIn, principal: User, context: Context) -> CommandAccepted:
         command = ChangeProfile(**body.model_dump(), user_id=principal.user_id)
-        return await accepted(command, context)
+        return await api.accepted(command, context)
 
     @router.get("/users", response_model=list[UserOut], summary="List users (admin)")
     async def list_users(
-        context: Context,
-        _: Admin,
-        role: Filter = None,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        min_position: MinPosition = None,
+        context: Context, _: Admin, page: Paged, role: Filter = None, min_position: MinPosition = None
     ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(ListUsers(role, limit, offset), context)
+        return await api.ask(ListUsers(role, page.limit, page.offset), context, min_position)
 
     @router.get(
         "/users/{user_id}", response_model=UserOut, summary="One user (yourself, or anyone for an admin), now or then"
     )
-    async def get_user(
-        user_id: Id,
-        context: Context,
-        _: User,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetUser(user_id, as_of_version, as_of), context)
+    async def get_user(user_id: Id, context: Context, _: User, when: When) -> Any:
+        return await api.ask(GetUser(user_id, when.at), context, when.min_position)
 
     @router.get(
         "/users/{user_id}/history",
@@ -213,6 +185,6 @@ def build_router(module: Any) -> APIRouter:
 
     @router.post("/users/{user_id}/role", response_model=CommandAccepted, summary="Change a user's role (admin)")
     async def change_role(user_id: Id, body: RoleIn, context: Context, _: Admin) -> CommandAccepted:
-        return await accepted(ChangeRole(**body.model_dump(), user_id=user_id), context)
+        return await api.accepted(ChangeRole(**body.model_dump(), user_id=user_id), context)
 
     return router

@@ -8,7 +8,6 @@ as for an unknown id, so ids reveal nothing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -17,8 +16,9 @@ from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import Envelope, MessageContext
 from martello.kernel.errors import NotFound
 from martello.kernel.events import Event
+from martello.kernel.paging import select_page
 from martello.kernel.store import EventStore
-from martello.kernel.time_travel import TimeTravel
+from martello.kernel.time_travel import NOW, PointInTime, TimeTravel
 from martello.modules.user.domain.user import User
 
 
@@ -28,12 +28,7 @@ class GetUser:
     would confirm the id exists). Now, or as of a version of its stream or an instant."""
 
     user_id: str
-    as_of_version: int | None = None
-    as_of: datetime | None = None
-
-    @property
-    def travels(self) -> bool:
-        return self.as_of_version is not None or self.as_of is not None
+    at: PointInTime = NOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +84,11 @@ def register(queries: QueryBus, database: Database, store: EventStore, past: Tim
 
     @queries.handler
     async def get_user(query: GetUser, context: MessageContext) -> dict[str, Any]:
-        when = " at that point in time" if query.travels else ""
-        absent = NotFound(f"user {query.user_id} does not exist{when}", id=query.user_id)
+        absent = NotFound(f"user {query.user_id} does not exist{query.at.said}", id=query.user_id)
         if not visible(query.user_id, context):
             raise absent
         read = partial(account_view, where="id", value=query.user_id)
-        if query.travels:
-            stream_id = User.stream_id_for(query.user_id)
-            view = await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
-        else:
-            view = await database.read(read)
+        view = await past.now_or_then(database, User.stream_id_for(query.user_id), read, query.at, absent)
         if view is None:
             raise absent
         return view
@@ -119,11 +109,8 @@ def register(queries: QueryBus, database: Database, store: EventStore, past: Tim
     @queries.handler
     async def list_users(query: ListUsers, context: MessageContext) -> list[dict[str, Any]]:
         def read(tx: Transaction) -> list[dict[str, Any]]:
-            where, params = ("WHERE role = ?", [query.role]) if query.role else ("", [])
-            rows = tx.execute(
-                f"SELECT {USER_COLUMNS} FROM user_accounts {where} ORDER BY id LIMIT ? OFFSET ?",
-                (*params, query.limit, query.offset),
-            ).fetchall()
+            select, role = f"SELECT {USER_COLUMNS} FROM user_accounts", query.role or None
+            rows = select_page(tx, select, {"role": role}, "id", query.limit, query.offset)
             return [_user(row) for row in rows]
 
         return await database.read(read)

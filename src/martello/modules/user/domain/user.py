@@ -96,12 +96,8 @@ class User(Aggregate):
     def _role_changed(self, event: RoleChanged) -> None:
         self.role = Role(event.role)
 
-    @applies(PasswordChanged)
-    def _password_changed(self, event: PasswordChanged) -> None:
-        self.password_hash = event.password_hash
-
-    @applies(PasswordRehashed)
-    def _password_rehashed(self, event: PasswordRehashed) -> None:
+    @applies(PasswordChanged, PasswordRehashed)
+    def _password_changed(self, event: PasswordChanged | PasswordRehashed) -> None:
         self.password_hash = event.password_hash
 
     @applies(SessionsRevoked)

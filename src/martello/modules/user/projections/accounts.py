@@ -73,26 +73,16 @@ class AccountsProjection(Projection):
             (e.event.role, e.stream_version, e.timestamp.isoformat(), e.event.user_id),
         )
 
-    @on(PasswordChanged)
-    def _password_changed(self, tx: Transaction, e: Envelope[PasswordChanged]) -> None:
-        self._new_hash(tx, e, e.event.password_hash)
-
-    @on(PasswordRehashed)
-    def _password_rehashed(self, tx: Transaction, e: Envelope[PasswordRehashed]) -> None:
-        self._new_hash(tx, e, e.event.password_hash)
+    @on(PasswordChanged, PasswordRehashed)
+    def _password_changed(self, tx: Transaction, e: Envelope[PasswordChanged | PasswordRehashed]) -> None:
+        tx.execute(
+            "UPDATE user_accounts SET password_hash = ?, version = ?, updated_at = ? WHERE id = ?",
+            (e.event.password_hash, e.stream_version, e.timestamp.isoformat(), e.event.user_id),
+        )
 
     @on(SessionsRevoked)
     def _sessions_revoked(self, tx: Transaction, e: Envelope[SessionsRevoked]) -> None:
         tx.execute(
             "UPDATE user_accounts SET version = ?, updated_at = ? WHERE id = ?",
             (e.stream_version, e.timestamp.isoformat(), e.event.user_id),
-        )
-
-    @staticmethod
-    def _new_hash(
-        tx: Transaction, e: Envelope[PasswordChanged] | Envelope[PasswordRehashed], password_hash: str
-    ) -> None:
-        tx.execute(
-            "UPDATE user_accounts SET password_hash = ?, version = ?, updated_at = ? WHERE id = ?",
-            (password_hash, e.stream_version, e.timestamp.isoformat(), e.event.user_id),
         )

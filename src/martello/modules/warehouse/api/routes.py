@@ -8,7 +8,6 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from martello.kernel.limits import MAX_STOCK_RECEIPT
-from martello.kernel.read_your_writes import wait_for_position
 from martello.modules.warehouse.api.schemas import StockOut
 from martello.modules.warehouse.application.commands import ReceiveStock
 from martello.modules.warehouse.application.queries import GetStock, ListStock
@@ -16,7 +15,8 @@ from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
 from martello.web.auth import Admin
 from martello.web.commands import CommandAccepted, Context, Strict
 from martello.web.history import HistoryOut, history
-from martello.web.params import AsOf, AsOfVersion, Limit, MinPosition, Offset, SkuPath
+from martello.web.module_api import ModuleApi
+from martello.web.params import Paged, SkuPath, When
 
 
 class ReceiveStockIn(Strict):
@@ -27,39 +27,20 @@ def build_router(module: Any) -> APIRouter:
     """`module` is the WarehouseModule: its command and query buses, its projection runners and `warehouses`.
     Reservations are not commands here: the warehouse makes them when orders are placed."""
     router = APIRouter(prefix="/api/v1/warehouse", tags=["warehouse"])
-    commands, queries = module.commands, module.queries
-
-    async def caught_up(position: int | None) -> None:
-        await wait_for_position(module.projections.values(), position)
+    api = ModuleApi(module)
 
     @router.post("/stock/{sku}/receive", response_model=CommandAccepted, summary="Receive units of a SKU")
     async def receive_stock(sku: SkuPath, body: ReceiveStockIn, context: Context, _: Admin) -> CommandAccepted:
-        return CommandAccepted.of(await commands.dispatch(ReceiveStock(**body.model_dump(), sku=sku), context))
+        return await api.accepted(ReceiveStock(**body.model_dump(), sku=sku), context)
 
     @router.get("/stock", response_model=list[StockOut], summary="Stock of every SKU, now or as of the past")
-    async def list_stock(
-        context: Context,
-        _: Admin,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(ListStock(limit, offset, as_of_version, as_of), context)
+    async def list_stock(context: Context, _: Admin, when: When, page: Paged) -> Any:
+        query = ListStock(page.limit, page.offset, when.at)
+        return await api.ask(query, context, when.min_position)
 
     @router.get("/stock/{sku}", response_model=StockOut, summary="Stock of one SKU, now or as of the past")
-    async def get_stock(
-        sku: SkuPath,
-        context: Context,
-        _: Admin,
-        as_of_version: AsOfVersion = None,
-        as_of: AsOf = None,
-        min_position: MinPosition = None,
-    ) -> Any:
-        await caught_up(min_position)
-        return await queries.dispatch(GetStock(sku, as_of_version, as_of), context)
+    async def get_stock(sku: SkuPath, context: Context, _: Admin, when: When) -> Any:
+        return await api.ask(GetStock(sku, when.at), context, when.min_position)
 
     @router.get("/history", response_model=HistoryOut, summary="The warehouse's events, with their envelopes")
     async def warehouse_history(_: Admin) -> HistoryOut:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -13,7 +12,7 @@ from martello.kernel.database import Database, Transaction
 from martello.kernel.dispatch import QueryBus
 from martello.kernel.envelope import MessageContext
 from martello.kernel.errors import NotFound
-from martello.kernel.time_travel import TimeTravel
+from martello.kernel.time_travel import NOW, PointInTime, TimeTravel
 from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
 
 T = TypeVar("T")
@@ -23,15 +22,13 @@ T = TypeVar("T")
 class ListStock:
     limit: int = 100
     offset: int = 0
-    as_of_version: int | None = None
-    as_of: datetime | None = None
+    at: PointInTime = NOW
 
 
 @dataclass(frozen=True, slots=True)
 class GetStock:
     sku: str
-    as_of_version: int | None = None
-    as_of: datetime | None = None
+    at: PointInTime = NOW
 
 
 COLUMNS = "sku, on_hand, reserved, updated_at"
@@ -58,11 +55,8 @@ def stock_level(tx: Transaction, sku: str) -> dict[str, Any] | None:
 def register(queries: QueryBus, database: Database, past: TimeTravel) -> None:
     async def answer(query: ListStock | GetStock, read: Callable[[Transaction], T]) -> T:
         """`read` on the live read model, or on the one of the query's point in time (404 before the first event)."""
-        if query.as_of_version is None and query.as_of is None:
-            return await database.read(read)
         absent = NotFound(f"warehouse {MAIN} did not exist at that point in time", id=MAIN)
-        stream_id = Warehouse.stream_id_for(MAIN)
-        return await past.answer(stream_id, read, to_version=query.as_of_version, until=query.as_of, absent=absent)
+        return await past.now_or_then(database, Warehouse.stream_id_for(MAIN), read, query.at, absent)
 
     @queries.handler
     async def list_stock(query: ListStock, context: MessageContext) -> list[dict[str, Any]]:
@@ -72,7 +66,6 @@ def register(queries: QueryBus, database: Database, past: TimeTravel) -> None:
     async def get_stock(query: GetStock, context: MessageContext) -> dict[str, Any]:
         view = await answer(query, partial(stock_level, sku=query.sku))
         if view is None:
-            now = query.as_of_version is None and query.as_of is None
-            said = "has been received" if now else "had been received at that point in time"
+            said = "has been received" if query.at.is_now else "had been received at that point in time"
             raise NotFound(f"no stock of SKU {query.sku} {said}", sku=query.sku)
         return view
