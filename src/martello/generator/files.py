@@ -21,9 +21,12 @@ class Plan:
     """Files to create (relative to root) and their text."""
     edits: dict[Path, Callable[[str], str]] = field(default_factory=dict)
     """Existing files to change (relative to root), and how."""
+    executables: set[Path] = field(default_factory=set)
 
-    def add(self, path: Path, text: str) -> None:
+    def add(self, path: Path, text: str, executable: bool = False) -> None:
         self.new[path] = text
+        if executable:
+            self.executables.add(path)
 
     def edit(self, path: Path, change: Callable[[str], str]) -> None:
         self.edits[path] = change
@@ -51,6 +54,8 @@ class Plan:
             target.parent.mkdir(parents=True, exist_ok=True)
             with target.open("x") as file:  # "x": never overwrite, even a file that appeared meanwhile
                 file.write(text)
+            if path in self.executables:
+                target.chmod(0o755)
         for path, text in edited.items():
             (self.root / path).write_text(text)
         tidy(self.root, [self.root / path for path in self.new if path.suffix == ".py"])
@@ -65,8 +70,10 @@ def tidy(root: Path, files: list[Path]) -> None:
         print("ruff is not installed here: run `ruff format` and `ruff check --fix` on the new files", file=sys.stderr)
         return
     ruff = [sys.executable, "-m", "ruff"]
-    subprocess.run([*ruff, "format", "--quiet", *map(str, files)], cwd=root, check=False)
-    subprocess.run([*ruff, "check", "--quiet", "--fix", "--select", "I", *map(str, files)], cwd=root, check=False)
+    subprocess.run([*ruff, "format", "--quiet", "--no-cache", *map(str, files)], cwd=root, check=False)
+    subprocess.run(
+        [*ruff, "check", "--quiet", "--no-cache", "--fix", "--select", "I", *map(str, files)], cwd=root, check=False
+    )
 
 
 def replace_once(text: str, old: str, new: str, where: str) -> str:
