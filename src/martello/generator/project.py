@@ -291,10 +291,11 @@ web toolkit and runtime, and imports nothing from Martello. Its modules:
 {topology}
 
 Open <http://127.0.0.1:8080/docs> for the API. Writes need an administrator's bearer token, signed with
-`MTL_AUTH_SECRET` (see `{package}/web/auth.py`). Add a module with the Martello checkout it came from
-(`martello new module NAME` there, then copy `src/martello/modules/NAME` and `tests/NAME` here with
-`martello` renamed to `{package}`, and add its line to `src/{package}/runtime/registry.py`), and take later
-kernel improvements as docs/generator.md in Martello describes (regenerate into a branch and merge).
+`MTL_AUTH_SECRET` (see `src/{package}/web/auth.py`). To add a module, generate a scratch project with the
+same package name (`martello new project /tmp/scratch --name {package} --module NAME`), copy its
+`src/{package}/modules/NAME` and `tests/NAME` here and its line of `src/{package}/runtime/registry.py` into
+this one's. Take later kernel improvements as Martello's docs/generator.md describes (regenerate into a
+branch and merge).
 """
 
 EMBEDDED = """\
