@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from martello.generator.names import InvalidName, ModuleNames
+from martello.generator.names import InvalidName, ModuleNames, camel
 from tests.generator.checks import copy_checkout, files_under, martello, passes, run, tool
+
+
+def unused(root: Path, name: str) -> str:
+    """`name`, or `name_2`, ...: a module name this checkout does not have yet (it may have generated some)."""
+    taken = (root / "src/martello/runtime/registry.py").read_text()
+    candidates = (name, *(f"{name}_{n}" for n in range(2, 100)))
+    return next(c for c in candidates if f'"{c}":' not in taken and not (root / "tests" / c).exists())
 
 
 @pytest.fixture(scope="module")
@@ -20,17 +27,18 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_generated_module_passes_every_check_of_the_checkout(tmp_path: Path) -> None:
     root = copy_checkout(tmp_path)
-    generated = martello(root, "new", "module", "payments")
+    name = unused(root, "ledger")
+    generated = martello(root, "new", "module", name, "--aggregate", "Entry")
     assert generated.returncode == 0, generated.stderr
-    module, tests = root / "src/martello/modules/payments", root / "tests/payments"
-    assert (module / "domain/payment.py").is_file() and (tests / "test_payment_http.py").is_file()
+    module, tests = root / "src/martello/modules" / name, root / "tests" / name
+    assert (module / "domain/entry.py").is_file() and (tests / "test_entry_http.py").is_file()
     registry = (root / "src/martello/runtime/registry.py").read_text()
-    assert '    "payments": "martello.modules.payments.module:PaymentsModule",\n}' in registry
-    assert '"martello.modules.payments.domain",' in (root / "pyproject.toml").read_text()
+    assert f'    "{name}": "martello.modules.{name}.module:{camel(name)}Module",\n}}' in registry
+    assert f'"martello.modules.{name}.domain",' in (root / "pyproject.toml").read_text()
 
     passes(root, tool("ruff"), "check", "src", "tests")
     passes(root, tool("lint-imports"))
-    passes(root, tool("mypy"), "-p", "martello.modules.payments", "-p", "martello.runtime")
+    passes(root, tool("mypy"), "-p", f"martello.modules.{name}", "-p", "martello.runtime")
     passes(
         root,
         sys.executable,
@@ -39,7 +47,7 @@ def test_a_generated_module_passes_every_check_of_the_checkout(tmp_path: Path) -
         "-q",
         "-p",
         "no:cacheprovider",
-        "tests/payments",
+        f"tests/{name}",
         "tests/runtime/test_deployment.py",
         "tests/architecture",
     )
@@ -47,11 +55,12 @@ def test_a_generated_module_passes_every_check_of_the_checkout(tmp_path: Path) -
 
 def test_dry_run_lists_the_files_and_writes_nothing(checkout: Path) -> None:
     before = {path: (checkout / path).read_bytes() for path in files_under(checkout)}
-    listed = martello(checkout, "new", "module", "shipping", "--aggregate", "Parcel", "--dry-run")
+    name = unused(checkout, "shipping")
+    listed = martello(checkout, "new", "module", name, "--aggregate", "Parcel", "--dry-run")
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
-    assert "create src/martello/modules/shipping/domain/parcel.py" in lines
-    assert "create tests/shipping/test_parcel_http.py" in lines
+    assert f"create src/martello/modules/{name}/domain/parcel.py" in lines
+    assert f"create tests/{name}/test_parcel_http.py" in lines
     assert "edit   src/martello/runtime/registry.py" in lines
     assert {path: (checkout / path).read_bytes() for path in files_under(checkout)} == before
 
@@ -78,17 +87,18 @@ def test_an_invalid_or_taken_name_is_refused_with_exit_status_2(checkout: Path, 
 
 
 def test_an_invalid_aggregate_name_is_refused(checkout: Path) -> None:
-    refused = martello(checkout, "new", "module", "shipping", "--aggregate", "parcel")
+    refused = martello(checkout, "new", "module", unused(checkout, "shipping"), "--aggregate", "parcel")
     assert (refused.returncode, "CamelCase" in refused.stderr) == (2, True)
 
 
 def test_a_module_is_never_generated_over_existing_files(checkout: Path) -> None:
-    (checkout / "tests/shipping").mkdir()
-    (checkout / "tests/shipping/notes.txt").write_text("mine")
+    name = unused(checkout, "shipping")
+    (checkout / "tests" / name).mkdir()
+    (checkout / "tests" / name / "notes.txt").write_text("mine")
     before = files_under(checkout)
-    refused = martello(checkout, "new", "module", "shipping")
+    refused = martello(checkout, "new", "module", name)
     assert refused.returncode == 2
-    assert "tests/shipping already exists" in refused.stderr
+    assert f"tests/{name} already exists" in refused.stderr
     assert files_under(checkout) == before
 
 

@@ -17,6 +17,17 @@ Generate code from Martello's own: a bounded context inside this checkout (`new 
 project with its own copy of the kernel, adapters, web toolkit and runtime (`new project`).
 Nothing existing is overwritten; invalid names are refused with exit status 2. See docs/generator.md."""
 
+MODULE_DESCRIPTION = """\
+Add src/martello/modules/NAME and tests/NAME from the template module, and register the module: its line in
+src/martello/runtime/registry.py, its domain in mypy's packages (pyproject.toml), its service in
+docker-compose.yml and its route in deploy/nginx.conf. Run it inside a Martello checkout."""
+
+PROJECT_DESCRIPTION = """\
+Create DIR (absent or empty) holding the package PACKAGE: a copy of Martello's kernel, SQLite adapter, web
+toolkit and runtime with imports rewritten to PACKAGE, its modules generated from the template with their
+tests, a pyproject.toml with pinned dependencies and import contracts, a Makefile (`make run`, `make test`)
+and .ci/run. It imports nothing from martello."""
+
 MODULE_EPILOG = """\
 examples:
   martello new module payments                    # aggregate Payment, served under /api/v1/payments
@@ -44,8 +55,7 @@ def add_new_parser(commands: Any) -> None:
     module = kinds.add_parser(
         "module",
         help="add a bounded context to this checkout, registered and tested",
-        description="Add src/martello/modules/NAME and tests/NAME, and register the module (registry, mypy, "
-        "docker-compose.yml, deploy/nginx.conf).",
+        description=MODULE_DESCRIPTION,
         epilog=MODULE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -61,10 +71,7 @@ def add_new_parser(commands: Any) -> None:
     project = kinds.add_parser(
         "project",
         help="create a standalone project: its own kernel, adapters, web toolkit, runtime and modules",
-        description="Create DIR (absent or empty) holding the package PACKAGE: a copy of Martello's kernel, SQLite "
-        "adapter, web toolkit and runtime with imports rewritten to PACKAGE, its modules generated from the "
-        "template, their tests, pyproject.toml with pinned dependencies, import contracts, a Makefile "
-        "(`make run`, `make test`) and .ci/run. It imports nothing from martello.",
+        description=PROJECT_DESCRIPTION,
         epilog=PROJECT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
