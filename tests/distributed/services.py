@@ -145,6 +145,11 @@ class Topology:
         self.services = [Service(name, tuple(modules.split(",")), environment, directory) for name, modules in layout]
         self._clients: list[httpx.AsyncClient] = []
 
+    @property
+    def modules(self) -> list[str]:
+        """The modules its services run, each once, in the order they are laid out."""
+        return list(dict.fromkeys(module for service in self.services for module in service.modules))
+
     def replicas(self, module: str) -> list[Service]:
         return [service for service in self.services if module in service.modules]
 

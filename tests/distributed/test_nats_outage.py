@@ -103,6 +103,6 @@ async def test_orders_placed_while_nats_is_down_complete_once_it_is_back(
             return stock if stock["reserved"] == 3 * 1 + 3 * 2 else None
 
         await eventually(reserved, "the warehouse reserved every order's pots once")
-        await assert_read_models_equal_a_rebuild(require_postgres(), namespace, tmp_path / "rebuilt")
+        await assert_read_models_equal_a_rebuild(require_postgres(), namespace, tmp_path / "rebuilt", topology.modules)
     except AssertionError as failure:
         raise AssertionError(f"{failure}\n{topology.logs()}") from failure

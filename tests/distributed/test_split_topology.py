@@ -61,7 +61,7 @@ async def test_the_purchase_scenario_across_service_processes(
 ) -> None:
     try:
         await purchase_scenario(shop_of(topology))
-        await assert_read_models_equal_a_rebuild(servers[0], namespace, tmp_path / "rebuilt")
+        await assert_read_models_equal_a_rebuild(servers[0], namespace, tmp_path / "rebuilt", topology.modules)
     except AssertionError as failure:
         raise AssertionError(f"{failure}\n{topology.logs()}") from failure
 
@@ -104,6 +104,6 @@ async def test_a_replica_killed_mid_run_loses_and_duplicates_nothing(
 
             stock = await eventually(settled, f"the warehouse reserved {reserved} {sku}")
             assert (stock["on_hand"], stock["available"]) == (on_hand, on_hand - reserved)
-        await assert_read_models_equal_a_rebuild(servers[0], namespace, tmp_path / "rebuilt")
+        await assert_read_models_equal_a_rebuild(servers[0], namespace, tmp_path / "rebuilt", topology.modules)
     except AssertionError as failure:
         raise AssertionError(f"{failure}\n{topology.logs()}") from failure

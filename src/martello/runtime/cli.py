@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from martello.generator.command import add_new_parser
 from martello.kernel.errors import NotFound
 from martello.kernel.events import to_public_data
 from martello.runtime.config import ConfigError, Settings, parse_modules
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=run_command)
 
     add_demo_parser(commands)
+    add_new_parser(commands)
 
     stream = commands.add_parser("stream", help="event streams").add_subparsers(dest="stream_command", required=True)
     show = stream.add_parser("show", help="list a stream's events with their envelopes")
