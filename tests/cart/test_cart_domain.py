@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from martello.kernel.errors import InvalidValue
-from martello.kernel.events import Event
 from martello.kernel.limits import MAX_CART_LINES, MAX_ORDER_TOTAL, MAX_PRICE_AMOUNT
 from martello.modules.cart.application.integration import published_events
 from martello.modules.cart.contracts import CartAbandoned as PublicCartAbandoned
@@ -34,6 +33,7 @@ from martello.modules.cart.domain.events import (
     ItemRemoved,
 )
 from martello.modules.cart.domain.values import Offer, Quantity, Sku
+from tests.given_when_then import given_events_of, then
 
 USER = "u-1"
 TODAY = date(2030, 6, 15)
@@ -44,12 +44,7 @@ HATS = ItemAdded(cart_id="c-1", sku="HAT", quantity=2)
 CAPS = ItemAdded(cart_id="c-1", sku="CAP", quantity=1)
 
 
-def given(*events: Event) -> Cart:
-    return Cart.replay(USER, events)
-
-
-def then(cart: Cart, *events: Event) -> None:
-    assert cart.pending_events == list(events)
+given = given_events_of(Cart, USER)
 
 
 def add(cart: Cart, offer: Offer | None, quantity: int = 1, sku: str | None = None, cart_id: str = "c-new") -> None:

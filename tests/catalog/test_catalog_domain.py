@@ -29,6 +29,7 @@ from martello.modules.catalog.domain.events import (
     ProductRepriced,
 )
 from martello.modules.catalog.domain.values import Price, SalesWindow, Sku, name
+from tests.given_when_then import given_events_of, then
 
 ID = "cat-1"
 CREATED = CatalogCreated(catalog_id=ID, name="Summer", description="")
@@ -49,12 +50,7 @@ PAUSED = CatalogPaused(catalog_id=ID)
 DEPRECATED = CatalogDeprecated(catalog_id=ID)
 
 
-def given(*events: Event) -> Catalog:
-    return Catalog.replay(ID, events)
-
-
-def then(catalog: Catalog, *events: Event) -> None:
-    assert catalog.pending_events == list(events)
+given = given_events_of(Catalog, ID)
 
 
 def test_creating_a_catalog_records_its_name() -> None:

@@ -35,6 +35,7 @@ from martello.modules.order.domain.events import (
 )
 from martello.modules.order.domain.order import Order, Status
 from martello.modules.order.domain.values import OrderLine, Shortage
+from tests.given_when_then import given_events_of, when
 
 ID = "order-1"
 NOW = datetime(2030, 5, 17, 10, 30, tzinfo=UTC)
@@ -52,13 +53,7 @@ PAID = OrderPaid(order_id=ID, amount=4498, currency="EUR", paid_at=NOW.isoformat
 SHORT = (Shortage("SKU-1", requested=2, available=1),)
 
 
-def given(*history: Event) -> Order:
-    return Order.replay(ID, history)
-
-
-def when(order: Order, behaviour: Callable[[Order], None]) -> list[Event]:
-    behaviour(order)
-    return order.pending_events
+given = given_events_of(Order, ID)
 
 
 # -- placing ---------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from martello.kernel.errors import InvalidValue
-from martello.kernel.events import Event
 from martello.modules.warehouse.domain.errors import ReservationAlreadyShipped, ReservationNotHeld
 from martello.modules.warehouse.domain.events import (
     StockReceived,
@@ -18,6 +17,7 @@ from martello.modules.warehouse.domain.events import (
 )
 from martello.modules.warehouse.domain.values import OrderLines, Quantity, Sku, StockLevel
 from martello.modules.warehouse.domain.warehouse import MAIN, Warehouse
+from tests.given_when_then import given_events_of, then
 
 HATS = StockReceived(sku="HAT", quantity=5, on_hand=5)
 CAPS = StockReceived(sku="CAP", quantity=2, on_hand=2)
@@ -25,12 +25,7 @@ O1_LINES = ({"sku": "HAT", "quantity": 3}, {"sku": "CAP", "quantity": 1})
 O1_RESERVED = StockReserved(order_id="o-1", lines=O1_LINES)
 
 
-def given(*events: Event) -> Warehouse:
-    return Warehouse.replay(MAIN, events)
-
-
-def then(warehouse: Warehouse, *events: Event) -> None:
-    assert warehouse.pending_events == list(events)
+given = given_events_of(Warehouse, MAIN)
 
 
 def lines(*pairs: tuple[str, int]) -> OrderLines:
