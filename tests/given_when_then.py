@@ -9,7 +9,7 @@ named error, and nothing recorded).
 
     def test_an_unpaid_order_does_not_ship() -> None:
         refused = then_refused(given(PLACED), Order.ship, OrderNotPaid)
-        assert refused.code == "order_not_paid"
+        assert refused.code == "order-not-paid"
 
 `given` folds the events through the aggregate type's own `replay`, so a test sees exactly the state the
 repository would load; `then`/`when` read what the behaviour recorded (`pending_events`), which is exactly
