@@ -29,7 +29,7 @@ from martello.modules.user.domain.values import (
     display_name,
     unique_keys,
 )
-from tests.given_when_then import given_events_of, then
+from tests.given_when_then import given_events_of, then, then_refused
 
 ID = "user-1"
 HASH = "$scrypt$ln=4,r=8,p=1$c2FsdA$a2V5"
@@ -95,8 +95,7 @@ def test_giving_the_role_an_account_has_records_nothing() -> None:
 
 def test_an_admin_cannot_demote_themselves() -> None:
     user = given(REGISTERED, PROMOTED)
-    with pytest.raises(CannotDemoteYourself):
-        user.change_role(Role.CUSTOMER, by=ID, at=NOW)
+    then_refused(user, lambda u: u.change_role(Role.CUSTOMER, by=ID, at=NOW), CannotDemoteYourself)
     then(user)
 
 
