@@ -20,7 +20,7 @@ from martello.runtime.shop import Shop
 
 TEST_SECRET = "test-secret-not-for-production"
 CHEAP_PASSWORD_HASHING = {"password_hash_cost": "4"}
-"""scrypt at N=2^4 instead of the production 2^17: tests hash many passwords. tests/user/test_passwords.py
+"""scrypt at N=2^4 instead of the production 2^17: tests hash many passwords. tests/user/test_user_passwords.py
 checks the production default itself."""
 CI = os.environ.get("CI", "").lower() == "true"
 

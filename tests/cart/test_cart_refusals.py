@@ -19,7 +19,8 @@ from martello.modules.cart.domain.errors import (
 )
 from martello.modules.cart.domain.events import CartAbandoned, CartCheckedOut, ItemQuantityChanged
 from martello.modules.cart.domain.values import MAX_QUANTITY, Offer, Quantity, Sku
-from tests.cart.test_cart_domain import CAP, CAPS, HAT, HATS, OPENED, TODAY, USER, add, given, then
+from tests.cart.test_cart_domain import CAP, CAPS, HAT, HATS, OPENED, TODAY, USER, add, given
+from tests.given_when_then import then
 
 LATER = Offer("LATER", "Later", 100, "EUR", release=date(2031, 1, 1))
 DOLLAR_CAP = Offer("CAP", "Cap", 600, "USD")

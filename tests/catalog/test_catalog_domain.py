@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from martello.kernel.errors import InvalidValue
@@ -29,6 +31,7 @@ from martello.modules.catalog.domain.events import (
     ProductRepriced,
 )
 from martello.modules.catalog.domain.values import Price, SalesWindow, Sku, name
+from tests.given_when_then import given_events_of, then, then_refused
 
 ID = "cat-1"
 CREATED = CatalogCreated(catalog_id=ID, name="Summer", description="")
@@ -49,12 +52,7 @@ PAUSED = CatalogPaused(catalog_id=ID)
 DEPRECATED = CatalogDeprecated(catalog_id=ID)
 
 
-def given(*events: Event) -> Catalog:
-    return Catalog.replay(ID, events)
-
-
-def then(catalog: Catalog, *events: Event) -> None:
-    assert catalog.pending_events == list(events)
+given = given_events_of(Catalog, ID)
 
 
 def test_creating_a_catalog_records_its_name() -> None:
@@ -115,16 +113,13 @@ def test_renaming_a_catalog_to_its_own_name_records_nothing() -> None:
 
 def test_a_new_name_follows_the_rules_of_names() -> None:
     catalog = given(CREATED)
-    with pytest.raises(InvalidValue) as refused:
-        catalog.rename("   ")
-    assert refused.value.field == "name"
+    then_refused(catalog, lambda c: c.rename("   "), InvalidValue, field="name")
     then(catalog)
 
 
 def test_an_archived_catalog_cannot_be_renamed() -> None:
     catalog = given(CREATED, HAT, SUBMITTED, APPROVED, ACTIVATED, DEPRECATED, CatalogArchived(catalog_id=ID))
-    with pytest.raises(TransitionNotAllowed):
-        catalog.rename("Winter")
+    then_refused(catalog, lambda c: c.rename("Winter"), TransitionNotAllowed)
     then(catalog)
 
 
@@ -159,16 +154,14 @@ def test_a_rejected_catalog_goes_back_to_initialized() -> None:
         ((CREATED, HAT, SUBMITTED, APPROVED, ACTIVATED, DEPRECATED), Catalog.activate),
     ],
 )
-def test_invalid_transitions_are_refused(history: tuple[Event, ...], action: object) -> None:
+def test_invalid_transitions_are_refused(history: tuple[Event, ...], action: Callable[[Catalog], None]) -> None:
     catalog = given(*history)
-    with pytest.raises(TransitionNotAllowed):
-        action(catalog)  # type: ignore[operator]
+    then_refused(catalog, action, TransitionNotAllowed)
     then(catalog)
 
 
 def test_an_empty_catalog_cannot_be_submitted() -> None:
-    with pytest.raises(EmptyCatalog):
-        given(CREATED).submit_for_approval()
+    then_refused(given(CREATED), Catalog.submit_for_approval, EmptyCatalog)
 
 
 def test_adding_a_product() -> None:
@@ -178,8 +171,8 @@ def test_adding_a_product() -> None:
 
 
 def test_a_sku_is_unique_within_a_catalog() -> None:
-    with pytest.raises(DuplicateSku):
-        given(CREATED, HAT).add_product(Sku("HAT"), "Other hat", "", Price(5, "EUR"), SalesWindow())
+    add_again = lambda c: c.add_product(Sku("HAT"), "Other hat", "", Price(5, "EUR"), SalesWindow())  # noqa: E731
+    then_refused(given(CREATED, HAT), add_again, DuplicateSku)
 
 
 @pytest.mark.parametrize(
@@ -209,14 +202,12 @@ def test_repricing_and_removing_products() -> None:
         ProductRepriced(catalog_id=ID, sku="HAT", price_amount=2499, currency="EUR"),
         ProductRemoved(catalog_id=ID, sku="HAT"),
     )
-    with pytest.raises(UnknownProduct):
-        catalog.remove_product(Sku("HAT"))
+    then_refused(catalog, lambda c: c.remove_product(Sku("HAT")), UnknownProduct)
 
 
 def test_products_of_a_deprecated_catalog_cannot_change() -> None:
     catalog = given(CREATED, HAT, SUBMITTED, APPROVED, ACTIVATED, DEPRECATED)
-    with pytest.raises(CatalogNotEditable):
-        catalog.reprice_product(Sku("HAT"), Price(1, "EUR"))
+    then_refused(catalog, lambda c: c.reprice_product(Sku("HAT"), Price(1, "EUR")), CatalogNotEditable)
 
 
 def test_a_snapshot_restores_the_same_state() -> None:

@@ -18,21 +18,21 @@ async def test_at_every_version_time_travel_answers_what_the_live_catalog_view_a
     view = LiveAnswers(client, f"catalog-{created.json()['id']}", catalog, {})
     await view.record()
 
-    async def then(path: str, body: dict[str, Any] | None = None) -> None:
+    async def change(path: str, body: dict[str, Any] | None = None) -> None:
         response = await client.post(f"{catalog}{path}", json=body, headers=admin)
         assert response.status_code in (200, 201), response.text
         await view.record()
 
-    await then("/products", {"sku": "HAT", "name": "Hat", "price": {"amount": 1999}, "release_date": "2020-01-01"})
-    await then("/products", {"sku": "CAP", "name": "Cap", "description": "Red", "price": {"amount": 500}})
-    await then("/products/HAT/reprice", {"price": {"amount": 2499, "currency": "USD"}})
-    await then("/submit")
-    await then("/reject", {"reason": "prices in two currencies"})
-    await then("/products/HAT/remove")
+    await change("/products", {"sku": "HAT", "name": "Hat", "price": {"amount": 1999}, "release_date": "2020-01-01"})
+    await change("/products", {"sku": "CAP", "name": "Cap", "description": "Red", "price": {"amount": 500}})
+    await change("/products/HAT/reprice", {"price": {"amount": 2499, "currency": "USD"}})
+    await change("/submit")
+    await change("/reject", {"reason": "prices in two currencies"})
+    await change("/products/HAT/remove")
     for action in ("submit", "approve", "activate", "pause"):
-        await then(f"/{action}")
-    await then("/products", {"sku": "HAT", "name": "Hat again", "price": {"amount": 1899}})
+        await change(f"/{action}")
+    await change("/products", {"sku": "HAT", "name": "Hat again", "price": {"amount": 1899}})
     for action in ("activate", "deprecate", "archive"):
-        await then(f"/{action}")
+        await change(f"/{action}")
 
     await view.assert_time_travel_answers_the_same()

@@ -16,7 +16,7 @@ from martello.kernel.envelope import Envelope
 from tests.distributed.conftest import StartShop
 from tests.e2e.test_catalog_http import create_active_catalog
 from tests.e2e.test_poison_recovery import ERROR, catalogs_status, upcaster_deployed  # noqa: F401
-from tests.order.test_fulfilment import checkout
+from tests.order.test_order_fulfilment import checkout
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 

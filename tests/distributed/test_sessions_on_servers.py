@@ -9,9 +9,9 @@ from contextlib import AsyncExitStack
 import pytest
 
 from tests.distributed.conftest import StartShop
-from tests.user.test_http import API, FAST, PASSWORD, sign_in, sign_up
-from tests.user.test_revocation import create_catalog, eventually, set_role
-from tests.user.test_sign_in_throttling import attempt, refused
+from tests.user.test_user_http import API, FAST, PASSWORD, sign_in, sign_up
+from tests.user.test_user_revocation import create_catalog, eventually, set_role
+from tests.user.test_user_sign_in_throttling import attempt, refused
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 

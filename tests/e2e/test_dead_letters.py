@@ -14,7 +14,7 @@ import pytest
 from martello.kernel.envelope import Envelope
 from martello.runtime.cli import main as cli
 from tests.conftest import ShopClient
-from tests.order.test_fulfilment import checkout, deliver, the_order
+from tests.order.test_order_fulfilment import checkout, deliver, the_order
 
 Shop = Callable[..., AbstractAsyncContextManager[ShopClient]]
 OPS = "/api/v1/ops/dead-letters"

@@ -11,7 +11,7 @@ from martello.kernel.events import Event
 from martello.modules.cart.contracts import CartCheckedOut
 from martello.modules.warehouse.contracts import StockReservationFailed, StockReserved
 from tests.e2e.test_purchase_flow import buy, open_shop, order_of_cart
-from tests.order.test_fulfilment import API, CORRELATION, Shop, checkout, deliver, message, the_order
+from tests.order.test_order_fulfilment import API, CORRELATION, Shop, checkout, deliver, message, the_order
 from tests.time_travel import LiveAnswers
 from tests.waiting import eventually
 

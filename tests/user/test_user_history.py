@@ -8,7 +8,7 @@ from typing import Any
 from martello.kernel.events import REDACTED
 from tests.conftest import ShopClient
 from tests.time_travel import LiveAnswers
-from tests.user.test_http import API, FAST, PASSWORD, Shop, fields_of, problem_of, sign_in, sign_up
+from tests.user.test_user_http import API, FAST, PASSWORD, Shop, fields_of, problem_of, sign_in, sign_up
 
 
 async def read(client: ShopClient, path: str, headers: dict[str, str], **params: str | int) -> dict[str, Any]:

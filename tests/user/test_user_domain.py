@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 
 from martello.kernel.errors import InvalidValue
-from martello.kernel.events import Event
 from martello.modules.user.application.integration import published_events
 from martello.modules.user.contracts import TokensRevoked, UserRoleChanged
 from martello.modules.user.contracts import UserRegistered as PublicUserRegistered
@@ -30,6 +29,7 @@ from martello.modules.user.domain.values import (
     display_name,
     unique_keys,
 )
+from tests.given_when_then import given_events_of, then, then_refused
 
 ID = "user-1"
 HASH = "$scrypt$ln=4,r=8,p=1$c2FsdA$a2V5"
@@ -45,12 +45,7 @@ def revoked(reason: str) -> SessionsRevoked:
     return SessionsRevoked(user_id=ID, not_before="2026-05-01T12:00:00.123456+00:00", reason=reason)
 
 
-def given(*events: Event) -> User:
-    return User.replay(ID, events)
-
-
-def then(user: User, *events: Event) -> None:
-    assert user.pending_events == list(events)
+given = given_events_of(User, ID)
 
 
 def field_of(error: pytest.ExceptionInfo[InvalidValue]) -> str:
@@ -100,8 +95,7 @@ def test_giving_the_role_an_account_has_records_nothing() -> None:
 
 def test_an_admin_cannot_demote_themselves() -> None:
     user = given(REGISTERED, PROMOTED)
-    with pytest.raises(CannotDemoteYourself):
-        user.change_role(Role.CUSTOMER, by=ID, at=NOW)
+    then_refused(user, lambda u: u.change_role(Role.CUSTOMER, by=ID, at=NOW), CannotDemoteYourself)
     then(user)
 
 

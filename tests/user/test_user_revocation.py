@@ -19,7 +19,7 @@ from martello.runtime.app import create_app
 from martello.runtime.registry import module_class
 from martello.runtime.shop import Shop as RunningShop
 from tests.conftest import ShopClient, shop_settings
-from tests.user.test_http import API, FAST, PASSWORD, Shop, problem_of, sign_in, sign_up
+from tests.user.test_user_http import API, FAST, PASSWORD, Shop, problem_of, sign_in, sign_up
 
 CATALOGS = "/api/v1/catalog/catalogs"
 

@@ -16,7 +16,7 @@ from martello.modules.user.application.bootstrap import DEV_ADMIN_PASSWORD
 from martello.modules.user.application.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT, WINDOW_SECONDS
 from tests.clock import FixedClock
 from tests.conftest import ShopClient
-from tests.user.test_http import API, FAST, PASSWORD, Shop, problem_of, sign_up
+from tests.user.test_user_http import API, FAST, PASSWORD, Shop, problem_of, sign_up
 
 CHEAP = {"password_hash_cost": "4"}  # with the development admin (`admin`, DEV_ADMIN_PASSWORD)
 

@@ -13,7 +13,7 @@ import pytest
 from martello.web.auth import TokenService, key_id, signing_key
 from tests.clock import FixedClock
 from tests.conftest import TEST_SECRET
-from tests.user.test_http import API, FAST, Shop, problem_of, sign_in, sign_up
+from tests.user.test_user_http import API, FAST, Shop, problem_of, sign_in, sign_up
 
 OLD_SECRET = "the-secret-we-rotated-out-0001"
 OTHER_SECRET = "a-secret-of-another-shop-00002"

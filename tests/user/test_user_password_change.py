@@ -8,7 +8,7 @@ import httpx
 from martello.modules.user.application.passwords import parameters
 from martello.modules.user.application.throttle import ACCOUNT_LIMIT
 from tests.conftest import ShopClient
-from tests.user.test_http import API, FAST, PASSWORD, Shop, fields_of, problem_of, sign_in, sign_up
+from tests.user.test_user_http import API, FAST, PASSWORD, Shop, fields_of, problem_of, sign_in, sign_up
 
 NEW_PASSWORD = "a brand new secret 2"
 
