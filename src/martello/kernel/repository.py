@@ -36,7 +36,7 @@ class Repository(Generic[A]):
         *,
         snapshot_every: int = 0,
         integration: IntegrationMapper[A] | None = None,
-        conflict_deadline: float = 5.0,
+        conflict_deadline: float = 10.0,
     ) -> None:
         self.store = store
         self.type = aggregate_type
