@@ -195,3 +195,10 @@ async def test_the_memory_database_commits_writes_and_rolls_back_failures_and_re
     await database.read(lambda tx: tx.execute("INSERT INTO t VALUES (3)"))  # a read never keeps a change
     assert await database.read(lambda tx: tx.execute("SELECT n FROM t").fetchall()) == [(1,)]
     database.close()
+
+
+async def test_a_memory_database_is_open_and_reachable_from_the_start() -> None:
+    async with memory_database() as database:
+        database.open()
+        assert await database.ping()
+        assert await database.read(lambda tx: tx.execute("SELECT 1").fetchone()) == (1,)
