@@ -24,6 +24,7 @@ from typing import Any, Protocol, TypeVar
 import pytest
 
 from martello.kernel.aggregate import Aggregate
+from martello.kernel.errors import MartelloError
 from martello.kernel.events import Event
 
 A = TypeVar("A", bound=Aggregate)
@@ -65,3 +66,13 @@ def then_refused(aggregate: A, behaviour: Callable[[A], Any], error: type[E], **
         assert getattr(refused.value, name) == expected, f"{error.__name__}.{name}"
     assert aggregate.pending_events == before, "a refused behaviour recorded events"
     return refused.value
+
+
+def then_names_its_rule(
+    make: Callable[[], MartelloError], kind: type[MartelloError], code: str, message: str, details: dict[str, object]
+) -> None:
+    """A named refusal, made while the test runs (so that the code under test makes it), carries its kind,
+    stable code, message and machine-readable details."""
+    error = make()
+    assert isinstance(error, kind)
+    assert (error.code, str(error), error.message, error.details) == (code, message, message, details)

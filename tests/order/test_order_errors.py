@@ -16,6 +16,7 @@ from martello.modules.order.domain.errors import (
     OrderNotPaid,
     UnknownOrder,
 )
+from tests.given_when_then import then_names_its_rule
 
 REFUSALS = [
     (lambda: UnknownOrder("o-1"), NotFound, "unknown-order", "order o-1 does not exist", {"id": "o-1"}),
@@ -51,6 +52,4 @@ REFUSALS = [
 def test_each_refusal_names_its_rule(
     make: Callable[[], MartelloError], kind: type[MartelloError], code: str, message: str, details: dict[str, object]
 ) -> None:
-    error = make()  # made while the test runs, so that it is the code under test that makes it
-    assert isinstance(error, kind)
-    assert (error.code, str(error), error.message, error.details) == (code, message, message, details)
+    then_names_its_rule(make, kind, code, message, details)

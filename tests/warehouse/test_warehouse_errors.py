@@ -8,6 +8,7 @@ import pytest
 
 from martello.kernel.errors import DomainError, MartelloError
 from martello.modules.warehouse.domain.errors import ReservationAlreadyShipped, ReservationNotHeld
+from tests.given_when_then import then_names_its_rule
 
 REFUSALS = [
     (
@@ -27,6 +28,4 @@ REFUSALS = [
 def test_each_refusal_names_its_rule(
     make: Callable[[], MartelloError], kind: type[MartelloError], code: str, message: str, details: dict[str, object]
 ) -> None:
-    error = make()  # made while the test runs, so that it is the code under test that makes it
-    assert isinstance(error, kind)
-    assert (error.code, str(error), error.message, error.details) == (code, message, message, details)
+    then_names_its_rule(make, kind, code, message, details)
